@@ -1,0 +1,384 @@
+"""Exercise protocols: data files, validated on load so a typo fails loudly, not mid-session.
+
+A protocol says what to hold and for how long, and every number the engine judges by: the
+position thresholds and the form rules with their targets and tolerances. Clinicians' changes
+(hold seconds, sets) are applied with :meth:`Protocol.prescribed`, which keeps the same bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coach.assessment import Side
+
+LANGUAGES = ("en", "ja")
+DEFAULT_PROTOCOL = "half_kneeling_psoas"
+
+MEASURES = frozenset({"front_knee", "rear_knee", "rear_hip_extension", "trunk_lean"})
+
+
+class ProtocolError(ValueError):
+    """A protocol file that is malformed or out of bounds; the message names the field."""
+
+
+class SetOrder(StrEnum):
+    SIDE_BY_SIDE = "side_by_side"
+    ALTERNATE = "alternate"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    en: str
+    ja: str
+
+    def get(self, language: str) -> str:
+        return self.ja if language == "ja" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A threshold with a stricter value to enter a state and a looser one to stay in it."""
+
+    enter: float
+    stay: float
+
+    def value(self, staying: bool) -> float:
+        return self.stay if staying else self.enter
+
+
+@dataclass(frozen=True, slots=True)
+class PositionSettings:
+    rear_knee_max_height: Band
+    front_knee_min_height: Band
+    front_shin_max_tilt: Band
+    min_hip_height: Band
+    min_stride: Band
+    rear_ankle_max_rise: Band
+    propped_ankle_min_rise: Band
+    propped_toe_min_rise: Band
+    max_trunk_forward: Band
+    max_trunk_backward: Band
+    max_shoulder_width: float
+    max_hip_width: float
+    min_depth_for_side: float
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    measure: str
+    target: float
+    below: float
+    above: float
+    fault_below: str | None
+    fault_above: str | None
+    hysteresis: float
+    starts_hold: bool = False
+
+    @property
+    def low(self) -> float:
+        return self.target - self.below
+
+    @property
+    def high(self) -> float:
+        return self.target + self.above
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    rest_s: float
+    settle_s: float
+    dropout_grace_s: float
+    leave_grace_s: float
+    fault_confirm_s: float
+    cue_repeat_s: float
+    cue_gap_s: float
+    timer_setup_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    id: str
+    version: int
+    source: str
+    name: Text
+    hold_s: float
+    hold_min_s: float
+    hold_max_s: float
+    sets_per_side: int
+    sets_min: int
+    sets_max: int
+    order: SetOrder
+    first_side: Side | None
+    timing: Timing
+    inhale_s: float
+    exhale_s: float
+    min_visibility: float
+    frame_margin: float
+    position: PositionSettings
+    rules: tuple[Rule, ...]
+    setup_steps: tuple[Text, ...]
+    tips: tuple[Text, ...]
+
+    def prescribed(
+        self,
+        *,
+        hold_s: float | None = None,
+        sets_per_side: int | None = None,
+        first_side: Side | str | None = "unchanged",
+    ) -> Protocol:
+        """This protocol with a clinician's hold time, sets and first side, within its bounds."""
+        hold = self.hold_s if hold_s is None else float(hold_s)
+        sets = self.sets_per_side if sets_per_side is None else sets_per_side
+        if not self.hold_min_s <= hold <= self.hold_max_s:
+            raise ProtocolError(
+                f"hold must be {self.hold_min_s:g}–{self.hold_max_s:g} s, got {hold:g}"
+            )
+        if not self.sets_min <= sets <= self.sets_max:
+            raise ProtocolError(
+                f"sets per side must be {self.sets_min}–{self.sets_max}, got {sets}"
+            )
+        side = self.first_side if first_side == "unchanged" else first_side
+        if side is not None and not isinstance(side, Side):
+            raise ProtocolError(f"first side must be left, right or either, got {side!r}")
+        return replace(self, hold_s=hold, sets_per_side=sets, first_side=side)
+
+    @property
+    def hold_gate_faults(self) -> frozenset[str]:
+        """Fault codes that mean the stretch itself has not begun (not just imperfect form)."""
+        return frozenset(
+            code
+            for rule in self.rules
+            if rule.starts_hold
+            for code in (rule.fault_below, rule.fault_above)
+            if code is not None
+        )
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def load(name: str = DEFAULT_PROTOCOL) -> Protocol:
+    """A protocol shipped with the engine, by id."""
+    resource = resources.files("coach.protocols").joinpath(f"{name}.toml")
+    if not resource.is_file():
+        raise ProtocolError(f"no protocol named {name!r}")
+    return parse(resource.read_text(encoding="utf-8"), origin=f"{name}.toml")
+
+
+def load_file(path: Path) -> Protocol:
+    try:
+        return parse(path.read_text(encoding="utf-8"), origin=str(path))
+    except OSError as exc:
+        raise ProtocolError(f"{path}: {exc.strerror or exc}") from None
+
+
+def parse(text: str, origin: str = "<protocol>") -> Protocol:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return _build(data)
+    except ProtocolError as exc:
+        raise ProtocolError(f"{origin}: {exc}") from None
+
+
+class _Reader:
+    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+        self.data = data
+        self.path = path
+
+    def _name(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def section(self, key: str) -> _Reader:
+        value = self.data.get(key)
+        if not isinstance(value, Mapping):
+            raise ProtocolError(f"missing table [{self._name(key)}]")
+        return _Reader(value, self._name(key))
+
+    def string(self, key: str, default: str | None = None) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise ProtocolError(f"{self._name(key)} must be a non-empty string")
+        return value
+
+    def number(self, key: str, low: float, high: float, default: float | None = None) -> float:
+        value = self.data.get(key, default)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise ProtocolError(f"{self._name(key)} must be a number")
+        if not low <= value <= high:
+            raise ProtocolError(
+                f"{self._name(key)} must be between {low:g} and {high:g}, got {value}"
+            )
+        return float(value)
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self.data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProtocolError(f"{self._name(key)} must be a whole number")
+        if not low <= value <= high:
+            raise ProtocolError(f"{self._name(key)} must be between {low} and {high}, got {value}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise ProtocolError(f"{self._name(key)} must be true or false")
+        return value
+
+    def band(self, key: str, low: float, high: float) -> Band:
+        value = self.data.get(key)
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            raise ProtocolError(f"{self._name(key)} must be [enter, stay], two numbers")
+        for v in value:
+            if not low <= v <= high:
+                raise ProtocolError(f"{self._name(key)} values must lie in {low:g}..{high:g}")
+        return Band(float(value[0]), float(value[1]))
+
+    def text(self, key: str) -> Text:
+        return _text(self.section(key))
+
+
+def _text(reader: _Reader) -> Text:
+    missing = [lang for lang in LANGUAGES if lang not in reader.data]
+    if missing:
+        raise ProtocolError(f"{reader.path or 'text'} needs {', '.join(missing)} text")
+    return Text(en=reader.string("en"), ja=reader.string("ja"))
+
+
+def _texts(data: Mapping[str, Any], key: str) -> tuple[Text, ...]:
+    items = data.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise ProtocolError(f"{key} must be an array of tables")
+    return tuple(_text(_Reader(item, f"{key}[{n}]")) for n, item in enumerate(items))
+
+
+def _build(data: Mapping[str, Any]) -> Protocol:
+    top = _Reader(data)
+    hold = top.section("hold")
+    hold_min = hold.number("min_s", 5, 600)
+    hold_max = hold.number("max_s", hold_min, 600)
+    sets = top.section("sets")
+    sets_min = sets.integer("min", 1, 10)
+    sets_max = sets.integer("max", sets_min, 10)
+    order_raw = sets.string("order", SetOrder.SIDE_BY_SIDE.value)
+    try:
+        order = SetOrder(order_raw)
+    except ValueError:
+        raise ProtocolError(
+            f"sets.order must be side_by_side or alternate, got {order_raw!r}"
+        ) from None
+    first_raw = sets.string("first_side", "either")
+    if first_raw not in ("left", "right", "either"):
+        raise ProtocolError(f"sets.first_side must be left, right or either, got {first_raw!r}")
+    timing = top.section("timing")
+    breathing = top.section("breathing")
+    visibility = top.section("visibility")
+    pos = top.section("position")
+    position = PositionSettings(
+        rear_knee_max_height=pos.band("rear_knee_max_height", 0, 2),
+        front_knee_min_height=pos.band("front_knee_min_height", 0, 3),
+        front_shin_max_tilt=pos.band("front_shin_max_tilt", 0, 90),
+        min_hip_height=pos.band("min_hip_height", -1, 2),
+        min_stride=pos.band("min_stride", 0, 3),
+        rear_ankle_max_rise=pos.band("rear_ankle_max_rise", -1, 2),
+        propped_ankle_min_rise=pos.band("propped_ankle_min_rise", -1, 2),
+        propped_toe_min_rise=pos.band("propped_toe_min_rise", -1, 2),
+        max_trunk_forward=pos.band("max_trunk_forward", 0, 90),
+        max_trunk_backward=pos.band("max_trunk_backward", 0, 90),
+        max_shoulder_width=pos.number("max_shoulder_width", 0, 2),
+        max_hip_width=pos.number("max_hip_width", 0, 2),
+        min_depth_for_side=pos.number("min_depth_for_side", 0, 1),
+    )
+    rules_raw = data.get("rules")
+    if not isinstance(rules_raw, list) or not rules_raw:
+        raise ProtocolError("needs at least one [[rules]] table")
+    rules = tuple(_rule(_Reader(item, f"rules[{n}]")) for n, item in enumerate(rules_raw))
+    ids = [r.id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise ProtocolError("rule ids must be unique")
+    protocol = Protocol(
+        id=top.string("id"),
+        version=top.integer("version", 1, 1000),
+        source=top.string("source"),
+        name=top.text("name"),
+        hold_s=hold.number("target_s", hold_min, hold_max),
+        hold_min_s=hold_min,
+        hold_max_s=hold_max,
+        sets_per_side=sets.integer("per_side", sets_min, sets_max),
+        sets_min=sets_min,
+        sets_max=sets_max,
+        order=order,
+        first_side=None if first_raw == "either" else Side(first_raw),
+        timing=Timing(
+            rest_s=timing.number("rest_s", 0, 600),
+            settle_s=timing.number("settle_s", 0, 10),
+            dropout_grace_s=timing.number("dropout_grace_s", 0, 5),
+            leave_grace_s=timing.number("leave_grace_s", 0, 30),
+            fault_confirm_s=timing.number("fault_confirm_s", 0, 5),
+            cue_repeat_s=timing.number("cue_repeat_s", 0, 120),
+            cue_gap_s=timing.number("cue_gap_s", 0, 60),
+            timer_setup_s=timing.number("timer_setup_s", 0, 120),
+        ),
+        inhale_s=breathing.number("inhale_s", 1, 20),
+        exhale_s=breathing.number("exhale_s", 1, 30),
+        min_visibility=visibility.number("min_lower_body", 0, 1),
+        frame_margin=visibility.number("margin", 0, 0.5),
+        position=position,
+        rules=rules,
+        setup_steps=_texts(data, "setup_steps"),
+        tips=_texts(data, "tips"),
+    )
+    unknown = (
+        set(data)
+        - {f.name for f in fields(Protocol)}
+        - {"hold", "sets", "timing", "breathing", "visibility", "position", "target_s"}
+    )
+    if unknown:
+        raise ProtocolError(f"unknown keys: {', '.join(sorted(unknown))}")
+    return protocol
+
+
+def _rule(reader: _Reader) -> Rule:
+    measure = reader.string("measure")
+    if measure not in MEASURES:
+        raise ProtocolError(f"{reader.path}.measure must be one of {', '.join(sorted(MEASURES))}")
+    below = reader.data.get("below")
+    above = reader.data.get("above")
+    fault_below = reader.data.get("fault_below")
+    fault_above = reader.data.get("fault_above")
+    if below is None and above is None:
+        raise ProtocolError(f"{reader.path} needs a tolerance below or above its target")
+    if (below is None) != (fault_below is None) or (above is None) != (fault_above is None):
+        raise ProtocolError(f"{reader.path}: each tolerance needs its fault code, and only then")
+    return Rule(
+        id=reader.string("id"),
+        measure=measure,
+        target=reader.number("target", -180, 180),
+        below=reader.number("below", 0, 180) if below is not None else math.inf,
+        above=reader.number("above", 0, 180) if above is not None else math.inf,
+        fault_below=reader.string("fault_below") if fault_below is not None else None,
+        fault_above=reader.string("fault_above") if fault_above is not None else None,
+        hysteresis=reader.number("hysteresis", 0, 30, default=3.0),
+        starts_hold=reader.flag("starts_hold"),
+    )

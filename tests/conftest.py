@@ -1,0 +1,36 @@
+"""Fixtures shared by all tests: where the shared pose material is, and the built pose model.
+
+Tests that need either skip with the reason rather than fail, so a fresh clone without the
+shared data or before ``make models`` still runs everything else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pose.models import ModelMissing, find_bundle
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_POSES = REPO_ROOT.parent / "shared" / "data" / "poses"
+
+
+def shared_data() -> Path:
+    """The shared photos and videos; never copied into the repository (licences differ)."""
+    if not SHARED_POSES.is_dir():
+        pytest.skip("../shared/data/poses is absent: real-data tests need the shared pose material")
+    return SHARED_POSES
+
+
+@pytest.fixture(scope="session")
+def pose_data() -> Path:
+    return shared_data()
+
+
+@pytest.fixture(scope="session")
+def pose_model() -> Path:
+    try:
+        return find_bundle()
+    except ModelMissing as exc:
+        pytest.skip(f"the pose model bundle is not built: {exc}")
