@@ -60,6 +60,7 @@ class FrameAnalyzer:
             angles=rec.measures.angles() if rec.measures else {},
             faults=faults,
             unmet=rec.unmet,
+            anchors=rec.anchors or {},
         )
 
     def _forget(self) -> None:

@@ -56,6 +56,8 @@ class Assessment:
     # Rule ids of the position itself that are not met yet (e.g. "rear_knee_down"): the cue for
     # someone getting into position, as opposed to faults of someone already in it.
     unmet: tuple[str, ...] = ()
+    # The landmark index each angle is measured at, for drawing it in the right place.
+    anchors: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def in_position(self) -> bool:

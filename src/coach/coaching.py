@@ -6,7 +6,7 @@ whole recording through the same pair, so a video and a live session are judged 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,9 +72,15 @@ class SequenceReport:
 
 
 def analyze_sequence(
-    frames: Iterable[tuple[float, PoseFrame | None]], protocol: Protocol
+    frames: Iterable[tuple[float, PoseFrame | None]],
+    protocol: Protocol,
+    *,
+    on_frame: Callable[[Assessment, SessionState], None] | None = None,
 ) -> SequenceReport:
-    """Judge a recording: (timestamp_ms, frame or None) pairs in time order."""
+    """Judge a recording: (timestamp_ms, frame or None) pairs in time order.
+
+    ``on_frame`` sees each judgement as it is made, e.g. to draw it onto the video.
+    """
     coach = Coach(protocol)
     events = coach.start()
     count = seen = 0
@@ -88,6 +94,8 @@ def analyze_sequence(
         seen += frame is not None
         assessment, new = coach.feed(frame, timestamp_ms)
         events.extend(new)
+        if on_frame is not None:
+            on_frame(assessment, coach.state)
         if first_ms is None:
             first_ms = assessment.timestamp_ms
         if previous is not None:

@@ -37,6 +37,7 @@ class Recognition:
     measures: Measures | None = None
     unmet: tuple[str, ...] = ()
     label_disagrees: bool = False
+    anchors: dict[str, int] | None = None
 
 
 def can_see(frame: PoseFrame, min_visibility: float, margin: float) -> bool:
@@ -81,6 +82,12 @@ def recognise(
         measures=m,
         unmet=unmet,
         label_disagrees=disagrees,
+        anchors={
+            "front_knee": front.knee,
+            "rear_knee": rear.knee,
+            "rear_hip_extension": rear.hip,
+            "trunk_lean": rear.shoulder,
+        },
     )
 
 

@@ -6,6 +6,9 @@ engine's :class:`~coach.landmarks.PoseFrame` at once.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -41,14 +44,16 @@ class MediaPipePoseEstimator:
         variant: str = DEFAULT_VARIANT,
         *,
         model_path: Path | None = None,
+        model_bytes: bytes | None = None,
         min_detection_confidence: float = 0.5,
     ) -> None:
         from mediapipe.tasks.python import BaseOptions, vision  # noqa: PLC0415 - slow import
 
-        path = model_path or find_bundle(variant)
+        if model_bytes is None:
+            model_bytes = (model_path or find_bundle(variant)).read_bytes()
         running_mode = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
+            base_options=BaseOptions(model_asset_buffer=model_bytes),
             running_mode=running_mode,
             num_poses=1,
             min_pose_detection_confidence=min_detection_confidence,
@@ -126,3 +131,28 @@ class ReplayEstimator:
 
     def close(self) -> None:
         self._frames = iter(())
+
+
+@contextlib.contextmanager
+def quiet_native_logs() -> Iterator[None]:
+    """Silence MediaPipe's C++ log lines (they write to file descriptor 2 directly).
+
+    People running the CLI should see our messages, not TensorFlow Lite start-up chatter.
+    Python's own ``sys.stderr`` keeps working: it is pointed at a copy of the real stream.
+    """
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    python_stderr = sys.stderr
+    try:
+        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, closefd=True)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        sys.stderr.close()
+        sys.stderr = python_stderr
+        os.close(saved)
+        os.close(devnull)

@@ -11,7 +11,7 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 ENV_MODEL = "HIPCOACH_POSE_MODEL"
 
 
-class ModelMissing(RuntimeError):  # noqa: N818 - reads as a state, like FileNotFoundError
+class ModelMissing(RuntimeError):
     """The bundle was never built; ``make models`` builds it offline."""
 
 

@@ -1,0 +1,90 @@
+# hipcoach build. Every target is safe to re-run: stamps make finished steps no-ops.
+#
+#   make install   .venv with the pinned Python packages (network: PyPI)
+#   make npm       node_modules with the pose models (network: npm)
+#   make models    MediaPipe .task bundles assembled from both, offline
+#   make test      all of the above, then lint, types, import contracts and tests
+#   make run       analyse a sample clip with the CLI
+#   make bench     the benchmark (bench/run.py)
+#   make clean     caches and built models; `make distclean` also .venv and node_modules
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+CONSTRAINTS := requirements/constraints.txt
+# Installed with --no-deps: its declared jax/jaxlib are never used by the pose task, and the
+# packages it really imports are pinned through the `pose` extra (see pyproject.toml).
+MEDIAPIPE := mediapipe==0.10.14
+
+NPM_POSE := node_modules/@mediapipe/pose
+MODEL_DIR := src/pose/models
+MODEL := $(MODEL_DIR)/pose_landmarker_full.task
+SHARED_POSES := ../shared/data/poses
+SAMPLE_VIDEO := $(SHARED_POSES)/videos/cornell_kneeling_hip_flexor.mp4
+SAMPLE_FRAMES := tests/fixtures/frames/cornell_kneeling_hip_flexor.jsonl
+
+.PHONY: help install npm models test lint run bench clean distclean
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+install: $(VENV)/.installed
+npm: node_modules/.installed
+models: $(MODEL)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "error: hipcoach needs Python 3.11; run make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(PIP) install --upgrade pip
+	$(PIP) install -c $(CONSTRAINTS) -e '.[pose,dev]'
+	$(PIP) install --no-deps $(MEDIAPIPE)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(MODEL): $(VENV)/.installed node_modules/.installed src/pose/bundle.py
+	$(BIN)/python -m pose.bundle --npm-pose $(NPM_POSE)
+	touch $@
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: install npm models lint
+	$(BIN)/pytest
+
+run: install npm models
+	@if [ -f $(SAMPLE_VIDEO) ]; then \
+	  echo "+ $(BIN)/hipcoach analyze $(SAMPLE_VIDEO)"; \
+	  $(BIN)/hipcoach analyze $(SAMPLE_VIDEO); \
+	else \
+	  echo "($(SAMPLE_VIDEO) is absent: analysing recorded landmarks instead)"; \
+	  echo "+ $(BIN)/hipcoach analyze $(SAMPLE_FRAMES)"; \
+	  $(BIN)/hipcoach analyze $(SAMPLE_FRAMES); \
+	fi
+	@echo "To analyse your own file: $(BIN)/hipcoach analyze path/to/video.mp4 --annotate out.mp4"
+
+bench: install npm models
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build out
+	rm -f $(MODEL_DIR)/*.task $(MODEL_DIR)/*.part
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+	  \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf $(VENV) node_modules
