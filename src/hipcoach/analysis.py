@@ -14,7 +14,7 @@ from typing import Any
 
 from coach.analyzer import FrameAnalyzer
 from coach.assessment import Assessment, View
-from coach.coaching import Coach, SequenceReport, analyze_sequence
+from coach.coaching import SequenceReport, analyze_sequence
 from coach.cues import cue_text
 from coach.events import Cue
 from coach.landmarks import BodyLandmark, PoseFrame
@@ -67,13 +67,16 @@ class Analyzer:
 
     # -- per kind ---------------------------------------------------------------------------
 
-    def _image(self, path: Path, annotate_to: Path | None) -> dict[str, Any]:
-        rgb = read_image(path)
+    def judge_image(self, rgb: RgbImage) -> tuple[PoseFrame | None, Assessment]:
+        """One photo, judged alone: no smoothing, no history."""
         if self._image_estimator is None:
             self._image_estimator = MediaPipePoseEstimator("image", model_bytes=self.model_bytes())
         frame = self._image_estimator.estimate(rgb, 0.0)
-        # A photo is judged alone: no smoothing, no history.
-        assessment = FrameAnalyzer(self.protocol, smoothing=None).assess(frame, 0.0)
+        return frame, FrameAnalyzer(self.protocol, smoothing=None).assess(frame, 0.0)
+
+    def _image(self, path: Path, annotate_to: Path | None) -> dict[str, Any]:
+        rgb = read_image(path)
+        frame, assessment = self.judge_image(rgb)
         if annotate_to is not None:
             from pose.annotate import annotate, write_image  # noqa: PLC0415 - cv2 drawing
 
