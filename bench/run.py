@@ -21,6 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from coach import protocol
+from coach.coaching import Coach
+from hipcoach.analysis import Analyzer
+from pose import landmark_file
+from pose.estimator import MediaPipePoseEstimator, quiet_native_logs
+from pose.media import VideoReader
+
 ROOT = Path(__file__).resolve().parents[1]
 FRAMES = ROOT / "tests/fixtures/frames/cornell_kneeling_hip_flexor.jsonl"
 VIDEO = ROOT.parent / "shared/data/poses/videos/cornell_kneeling_hip_flexor.mp4"
@@ -29,9 +36,6 @@ REFERENCE_FULL_MS = 22.4
 
 
 def engine(repeats: int) -> list[float]:
-    from coach import protocol
-    from coach.coaching import Coach
-    from pose import landmark_file
 
     frames = landmark_file.read(FRAMES).frames
     per_frame: list[float] = []
@@ -46,8 +50,6 @@ def engine(repeats: int) -> list[float]:
 
 
 def raw_inference(video: Path, model: bytes) -> tuple[int, float]:
-    from pose.estimator import MediaPipePoseEstimator
-    from pose.media import VideoReader
 
     start = time.perf_counter()
     count = 0
@@ -58,9 +60,9 @@ def raw_inference(video: Path, model: bytes) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-def full_analysis(video: Path, analyzer: object) -> tuple[int, float]:
+def full_analysis(video: Path, analyzer: Analyzer) -> tuple[int, float]:
     start = time.perf_counter()
-    result = analyzer.analyze(video)  # type: ignore[attr-defined]
+    result = analyzer.analyze(video)
     return int(result["frames"]), time.perf_counter() - start
 
 
@@ -81,9 +83,6 @@ def main() -> int:
     if not VIDEO.is_file():
         print(f"video: skipped, {VIDEO} is absent")
         return 0
-    from coach import protocol
-    from hipcoach.analysis import Analyzer
-    from pose.estimator import quiet_native_logs
 
     analyzer = Analyzer(protocol.load())
     raw_fps: list[float] = []
