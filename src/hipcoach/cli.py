@@ -1,6 +1,7 @@
 """`hipcoach`: analyse stretch photos and videos, and export landmarks for other tools.
 
-Exit codes: 0 all files analysed, 1 at least one file could not be, 2 wrong usage.
+Exit codes: 0 all files analysed, 1 at least one file could not be read or showed nobody,
+2 wrong usage.
 """
 
 from __future__ import annotations
@@ -92,6 +93,14 @@ def _analyze(args: argparse.Namespace, out: TextIO) -> int:
                     failed += 1
                     result = {"path": str(path), "error": str(exc)}
                     print(f"hipcoach: {exc}", file=sys.stderr)
+                else:
+                    if nobody_found(result):
+                        failed += 1
+                        print(
+                            f"hipcoach: {path}: no person found. Film side-on with the whole "
+                            "body, feet included, in the picture.",
+                            file=sys.stderr,
+                        )
                 if args.json:
                     out.write(json.dumps(result, ensure_ascii=False) + "\n")
                 elif "error" not in result:
@@ -100,6 +109,11 @@ def _analyze(args: argparse.Namespace, out: TextIO) -> int:
         finally:
             analyzer.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def nobody_found(result: dict[str, Any]) -> bool:
+    """A picture or recording in which the pose model never found anyone: nothing was judged."""
+    return result.get("detected") is False or result.get("frames_with_person") == 0
 
 
 def _annotation_targets(paths: list[Path], out: Path | None) -> list[Path | None]:

@@ -115,7 +115,9 @@ def test_photos_are_judged_and_annotated(tmp_path: Path, pose_model: Path) -> No
     blank = tmp_path / "blank.png"
     cv2.imwrite(str(blank), np.full((240, 320, 3), 200, dtype=np.uint8))
     run = hipcoach("analyze", blank, "--json", "--annotate", tmp_path / "out.png")
-    assert run.returncode == 0, run.stderr
+    # Nobody in the picture: the record still says so, but the exit code and message too.
+    assert run.returncode == 1
+    assert "no person found" in run.stderr
     [result] = records(run.stdout)
     assert result.keys() >= IMAGE_KEYS
     assert result["detected"] is False
