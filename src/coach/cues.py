@@ -35,12 +35,17 @@ class CueCatalog:
 
 
 def parse(text: str) -> CueCatalog:
-    data = tomllib.loads(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CueCatalogError(f"not valid TOML: {exc}") from None
     texts: dict[str, dict[str, str]] = {}
     for section in ("cues", "sides"):
         if not isinstance(data.get(section), dict):
             raise CueCatalogError(f"missing table [{section}]")
     for code, entry in {**data["cues"], **data["sides"]}.items():
+        if not isinstance(entry, dict):
+            raise CueCatalogError(f"cue {code!r} must be a table with en and ja text")
         missing = [lang for lang in LANGUAGES if not str(entry.get(lang, "")).strip()]
         if missing:
             raise CueCatalogError(f"cue {code!r} has no {', '.join(missing)} text")

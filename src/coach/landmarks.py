@@ -205,7 +205,10 @@ def frame_from_dict(data: object) -> PoseFrame:
 def _number(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidFrame(f"{name} must be a number")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise InvalidFrame(f"{name}: {str(value)[:20]}… is too large") from None
 
 
 def _rows(name: str, value: object) -> list[Sequence[float]]:
@@ -218,7 +221,10 @@ def _rows(name: str, value: object) -> list[Sequence[float]]:
 
 
 def _check_timestamp(value: float) -> float:
-    ts = float(value)
+    try:
+        ts = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidFrame(f"timestamp_ms must be a number, got {value!r}") from None
     if not math.isfinite(ts) or ts < 0:
         raise InvalidFrame(f"timestamp_ms must be a finite number >= 0, got {value!r}")
     return ts
@@ -235,7 +241,7 @@ def _check_side(name: str, value: int) -> int:
 def _as_array(name: str, value: npt.ArrayLike, columns: int) -> FloatArray:
     try:
         arr = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidFrame(f"{name} must be numbers: {exc}") from None
     if arr.shape != (LANDMARK_COUNT, columns):
         raise InvalidFrame(

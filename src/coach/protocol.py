@@ -137,6 +137,10 @@ class Protocol:
         """This protocol with a clinician's hold time, sets and first side, within its bounds."""
         hold = self.hold_s if hold_s is None else float(hold_s)
         sets = self.sets_per_side if sets_per_side is None else sets_per_side
+        if isinstance(sets, bool) or not isinstance(sets, int):
+            raise ProtocolError(f"sets per side must be a whole number, got {sets!r}")
+        if not math.isfinite(hold):
+            raise ProtocolError("hold must be a number of seconds")
         if not self.hold_min_s <= hold <= self.hold_max_s:
             raise ProtocolError(
                 f"hold must be {self.hold_min_s:g}–{self.hold_max_s:g} s, got {hold:g}"
@@ -145,9 +149,7 @@ class Protocol:
             raise ProtocolError(
                 f"sets per side must be {self.sets_min}–{self.sets_max}, got {sets}"
             )
-        side = self.first_side if first_side == "unchanged" else first_side
-        if side is not None and not isinstance(side, Side):
-            raise ProtocolError(f"first side must be left, right or either, got {side!r}")
+        side = self.first_side if first_side == "unchanged" else _side_or_none(first_side)
         return replace(self, hold_s=hold, sets_per_side=sets, first_side=side)
 
     @property
@@ -166,6 +168,15 @@ class Protocol:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+def _side_or_none(value: Side | str | None) -> Side | None:
+    if value is None or value == "either":
+        return None
+    try:
+        return Side(value)
+    except ValueError:
+        raise ProtocolError(f"first side must be left, right or either, got {value!r}") from None
 
 
 def load(name: str = DEFAULT_PROTOCOL) -> Protocol:
@@ -202,11 +213,21 @@ class _Reader:
     def _name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def section(self, key: str) -> _Reader:
+    def section(self, key: str, allowed: frozenset[str] | None = None) -> _Reader:
         value = self.data.get(key)
         if not isinstance(value, Mapping):
             raise ProtocolError(f"missing table [{self._name(key)}]")
-        return _Reader(value, self._name(key))
+        reader = _Reader(value, self._name(key))
+        if allowed is not None:
+            reader.only(allowed)
+        return reader
+
+    def only(self, allowed: frozenset[str]) -> None:
+        """Refuse keys we do not know: a typo must fail loudly, not fall back to a default."""
+        unknown = sorted(set(self.data) - allowed)
+        if unknown:
+            where = f" in [{self.path}]" if self.path else ""
+            raise ProtocolError(f"unknown keys{where}: {', '.join(unknown)}")
 
     def string(self, key: str, default: str | None = None) -> str:
         value = self.data.get(key, default)
@@ -273,12 +294,32 @@ def _texts(data: Mapping[str, Any], key: str) -> tuple[Text, ...]:
     return tuple(_text(_Reader(item, f"{key}[{n}]")) for n, item in enumerate(items))
 
 
+_TOP_KEYS = frozenset(
+    {
+        "id",
+        "version",
+        "source",
+        "name",
+        "hold",
+        "sets",
+        "timing",
+        "breathing",
+        "visibility",
+        "position",
+        "rules",
+        "setup_steps",
+        "tips",
+    }
+)
+
+
 def _build(data: Mapping[str, Any]) -> Protocol:
     top = _Reader(data)
-    hold = top.section("hold")
+    top.only(_TOP_KEYS)
+    hold = top.section("hold", frozenset({"target_s", "min_s", "max_s"}))
     hold_min = hold.number("min_s", 5, 600)
     hold_max = hold.number("max_s", hold_min, 600)
-    sets = top.section("sets")
+    sets = top.section("sets", frozenset({"per_side", "min", "max", "order", "first_side"}))
     sets_min = sets.integer("min", 1, 10)
     sets_max = sets.integer("max", sets_min, 10)
     order_raw = sets.string("order", SetOrder.SIDE_BY_SIDE.value)
@@ -291,10 +332,10 @@ def _build(data: Mapping[str, Any]) -> Protocol:
     first_raw = sets.string("first_side", "either")
     if first_raw not in ("left", "right", "either"):
         raise ProtocolError(f"sets.first_side must be left, right or either, got {first_raw!r}")
-    timing = top.section("timing")
-    breathing = top.section("breathing")
-    visibility = top.section("visibility")
-    pos = top.section("position")
+    timing = top.section("timing", frozenset(f.name for f in fields(Timing)))
+    breathing = top.section("breathing", frozenset({"inhale_s", "exhale_s"}))
+    visibility = top.section("visibility", frozenset({"min_lower_body", "margin"}))
+    pos = top.section("position", frozenset(f.name for f in fields(PositionSettings)))
     position = PositionSettings(
         rear_knee_max_height=pos.band("rear_knee_max_height", 0, 2),
         front_knee_min_height=pos.band("front_knee_min_height", 0, 3),
@@ -313,11 +354,13 @@ def _build(data: Mapping[str, Any]) -> Protocol:
     rules_raw = data.get("rules")
     if not isinstance(rules_raw, list) or not rules_raw:
         raise ProtocolError("needs at least one [[rules]] table")
+    if not all(isinstance(item, Mapping) for item in rules_raw):
+        raise ProtocolError("each [[rules]] entry must be a table")
     rules = tuple(_rule(_Reader(item, f"rules[{n}]")) for n, item in enumerate(rules_raw))
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ProtocolError("rule ids must be unique")
-    protocol = Protocol(
+    return Protocol(
         id=top.string("id"),
         version=top.integer("version", 1, 1000),
         source=top.string("source"),
@@ -349,17 +392,10 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         setup_steps=_texts(data, "setup_steps"),
         tips=_texts(data, "tips"),
     )
-    unknown = (
-        set(data)
-        - {f.name for f in fields(Protocol)}
-        - {"hold", "sets", "timing", "breathing", "visibility", "position", "target_s"}
-    )
-    if unknown:
-        raise ProtocolError(f"unknown keys: {', '.join(sorted(unknown))}")
-    return protocol
 
 
 def _rule(reader: _Reader) -> Rule:
+    reader.only(frozenset(f.name for f in fields(Rule)))
     measure = reader.string("measure")
     if measure not in MEASURES:
         raise ProtocolError(f"{reader.path}.measure must be one of {', '.join(sorted(MEASURES))}")

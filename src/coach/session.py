@@ -239,6 +239,7 @@ class Session:
         t = max(self._last_ms, timestamp_ms)
         if self._hold is not None:
             self._end_hold(events, self._hold.end_ms)
+        self._settle = None
         self._paused_from = self._phase if self._phase is not Phase.HOLD else Phase.SETUP
         self._paused_at = t
         self._change(events, Phase.PAUSED, t)
@@ -329,7 +330,7 @@ class Session:
                 if not self._plan and a.side is not None:
                     self._plan = plan_sets(self.protocol, a.side)
                 settle, self._settle = self._settle, None
-                self._begin_hold(events, settle.start_ms)
+                self._begin_hold(events, settle.start_ms, now=t)
                 self._credit(settle.good_ms, ())
                 for code, ms in settle.fault_ms.items():
                     self._credit_fault(code, ms)
@@ -409,7 +410,8 @@ class Session:
             self._rest_started = t
         events.append(PhaseChanged(phase, self.expected_side, self.set_number))
 
-    def _begin_hold(self, events: list[Event], t: float) -> None:
+    def _begin_hold(self, events: list[Event], t: float, *, now: float | None = None) -> None:
+        """Start a hold dated ``t``; its cue is spoken ``now`` (later, when settling ends)."""
         side, number = self._plan[self._index]
         if self._set is None or (self._set.side, self._set.set_number) != (side, number):
             self._set = SetRecord(side, number, self.protocol.hold_s)
@@ -418,7 +420,7 @@ class Session:
         self._last_stretch_ms = t
         self._breaths_cued = -BREATH_CUE_EVERY
         self._change(events, Phase.HOLD, t)
-        self._say(events, "hold_start", t, self._side_param(), urgent=True)
+        self._say(events, "hold_start", t if now is None else now, self._side_param(), urgent=True)
 
     def _end_hold(self, events: list[Event], end_ms: float) -> None:
         if self._hold is None:

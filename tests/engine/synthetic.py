@@ -101,9 +101,7 @@ def _add(p: tuple[float, float], d: tuple[float, float], k: float = 1.0) -> tupl
     return p[0] + k * d[0], p[1] + k * d[1]
 
 
-def _upper_body(
-    hip: tuple[float, float], trunk_lean_deg: float
-) -> dict[str, tuple[float, float]]:
+def _upper_body(hip: tuple[float, float], trunk_lean_deg: float) -> dict[str, tuple[float, float]]:
     """Shoulders, head and hanging arms above a hip centre (u forward, v up)."""
     up = _dir(trunk_lean_deg)
     shoulder = _add(hip, up, TORSO)

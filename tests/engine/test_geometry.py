@@ -219,3 +219,25 @@ def test_legs_are_labelled_by_model():
     assert isinstance(LEFT_LEG, Leg)
     assert LEFT_LEG.knee == syn.L.LEFT_KNEE
     assert RIGHT_LEG.toe == syn.L.RIGHT_FOOT_INDEX
+
+
+def test_joint_angles_use_world_landmarks_when_present():
+    """A knee misplaced in the image (camera slightly off the side) does not move the 3-D angle."""
+    for world in (True, False):
+        frame = syn.half_kneeling(world=world)
+        lm = frame.landmarks.copy()
+        lm[syn.L.RIGHT_KNEE, 0] += 0.03  # the front knee, in the image only
+        moved = PoseFrame.create(
+            0.0,
+            lm,
+            image_width=frame.image_width,
+            image_height=frame.image_height,
+            world=frame.world,
+        )
+        m = measured(moved)
+        if world:
+            assert m.front_knee == pytest.approx(90.0, abs=1e-6)
+        else:
+            assert abs(m.front_knee - 90.0) > 2.0
+        # Inclinations are image measures either way.
+        assert m.rear_hip_extension == pytest.approx(30.0, abs=1e-6)
