@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -29,24 +30,37 @@ class Cue:
         return {"code": self.code, "params": dict(self.params)}
 
 
-@dataclass(slots=True)
-class HoldRecord:
-    """One continuous stretch, from the pelvis moving forward until the person leaves it."""
+@dataclass(slots=True, kw_only=True)
+class FormTally:
+    """Good-form time, time per fault and the furthest rear-hip extension, over some stretch."""
 
-    side: Side
-    set_number: int
-    start_ms: float
-    end_ms: float
     good_form_ms: float = 0.0
     fault_ms: dict[str, float] = field(default_factory=dict)
     max_rear_hip_extension: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def add(self, dt_ms: float, faults: Iterable[str], extension: float | None = None) -> None:
+        """Credit ``dt_ms`` as good form when ``faults`` is empty, else to each fault."""
+        codes = list(faults)
+        if not codes:
+            self.good_form_ms += dt_ms
+        for code in codes:
+            self.fault_ms[code] = self.fault_ms.get(code, 0.0) + dt_ms
+        self.reach(extension)
+
+    def reach(self, extension: float | None) -> None:
+        if extension is not None and (
+            self.max_rear_hip_extension is None or extension > self.max_rear_hip_extension
+        ):
+            self.max_rear_hip_extension = extension
+
+    def absorb(self, other: FormTally) -> None:
+        self.good_form_ms += other.good_form_ms
+        for code, ms in other.fault_ms.items():
+            self.fault_ms[code] = self.fault_ms.get(code, 0.0) + ms
+        self.reach(other.max_rear_hip_extension)
+
+    def tally_dict(self) -> dict[str, Any]:
         return {
-            "side": self.side.value,
-            "set": self.set_number,
-            "start_s": round(self.start_ms / 1000.0, 2),
-            "end_s": round(self.end_ms / 1000.0, 2),
             "good_form_s": round(self.good_form_ms / 1000.0, 2),
             "faults": {k: round(v / 1000.0, 2) for k, v in sorted(self.fault_ms.items())},
             "max_rear_hip_extension": self.max_rear_hip_extension,
@@ -54,24 +68,38 @@ class HoldRecord:
 
 
 @dataclass(slots=True)
-class SetRecord:
+class HoldRecord(FormTally):
+    """One continuous stretch, from the pelvis moving forward until the person leaves it."""
+
+    side: Side
+    set_number: int
+    start_ms: float
+    end_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "side": self.side.value,
+            "set": self.set_number,
+            "start_s": round(self.start_ms / 1000.0, 2),
+            "end_s": round(self.end_ms / 1000.0, 2),
+            **self.tally_dict(),
+        }
+
+
+@dataclass(slots=True)
+class SetRecord(FormTally):
     side: Side
     set_number: int
     target_s: float
-    good_form_ms: float = 0.0
     completed: bool = False
-    fault_ms: dict[str, float] = field(default_factory=dict)
-    max_rear_hip_extension: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "side": self.side.value,
             "set": self.set_number,
             "target_s": self.target_s,
-            "good_form_s": round(self.good_form_ms / 1000.0, 2),
             "completed": self.completed,
-            "faults": {k: round(v / 1000.0, 2) for k, v in sorted(self.fault_ms.items())},
-            "max_rear_hip_extension": self.max_rear_hip_extension,
+            **self.tally_dict(),
         }
 
 

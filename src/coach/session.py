@@ -15,6 +15,7 @@ from coach.assessment import Assessment, Side, View
 from coach.events import (
     Cue,
     Event,
+    FormTally,
     HoldEnded,
     HoldRecord,
     Phase,
@@ -98,19 +99,15 @@ class _CueGate:
 
 
 @dataclass(slots=True)
-class _Settle:
+class _Settle(FormTally):
     """A stretch that has begun but not yet lasted long enough to be called a hold."""
 
     start_ms: float
     side: Side | None
-    good_ms: float = 0.0
-    fault_ms: dict[str, float] = field(default_factory=dict)
 
-    def credit(self, dt: float, faults: tuple[Any, ...]) -> None:
-        if not faults:
-            self.good_ms += dt
-        for fault in faults:
-            self.fault_ms[fault.code] = self.fault_ms.get(fault.code, 0.0) + dt
+
+def _codes(a: Assessment) -> list[str]:
+    return [f.code for f in a.faults]
 
 
 def plan_sets(protocol: Protocol, first: Side) -> list[tuple[Side, int]]:
@@ -216,7 +213,7 @@ class Session:
             if t - self._phase_since >= self.protocol.timing.timer_setup_s * 1000.0:
                 self._begin_hold(events, t)
         elif self.timer_only and self._phase is Phase.HOLD and self._hold and self._set:
-            self._credit(dt, ())
+            self._credit(dt)
             self._hold.end_ms = t
             self._breathing(events, t)
             if self._set.good_form_ms >= self.protocol.hold_s * 1000.0:
@@ -323,7 +320,7 @@ class Session:
             if self._settle is None:
                 self._settle = _Settle(start_ms=t, side=a.side)
             elif a.side is self._settle.side:
-                self._settle.credit(dt, a.faults)
+                self._settle.add(dt, _codes(a), a.angles.get("rear_hip_extension"))
             else:
                 self._settle = _Settle(start_ms=t, side=a.side)
             if t - self._settle.start_ms >= self.protocol.timing.settle_s * 1000.0:
@@ -331,9 +328,8 @@ class Session:
                     self._plan = plan_sets(self.protocol, a.side)
                 settle, self._settle = self._settle, None
                 self._begin_hold(events, settle.start_ms, now=t)
-                self._credit(settle.good_ms, ())
-                for code, ms in settle.fault_ms.items():
-                    self._credit_fault(code, ms)
+                for record in self._records():
+                    record.absorb(settle)
                 if self._hold is not None:
                     self._hold.end_ms = t
                 self._last_stretch_ms = t
@@ -365,7 +361,7 @@ class Session:
             return
         if not self._stretching(a):
             if a.in_position and a.side is self.expected_side:
-                self._credit(dt, a.faults)
+                self._credit(dt, a)
             if t - self._last_stretch_ms > timing.leave_grace_s * 1000.0:
                 self._end_hold(events, self._last_stretch_ms)
                 self._change(events, self._setup_phase(), t)
@@ -376,15 +372,7 @@ class Session:
             return
         self._last_stretch_ms = t
         self._hold.end_ms = t
-        self._credit(dt, a.faults)
-        extension = a.angles.get("rear_hip_extension")
-        if extension is not None:
-            for record in (self._hold, self._set):
-                if record is not None and (
-                    record.max_rear_hip_extension is None
-                    or extension > record.max_rear_hip_extension
-                ):
-                    record.max_rear_hip_extension = extension
+        self._credit(dt, a)
         assert self._set is not None
         if self._set.good_form_ms >= self.protocol.hold_s * 1000.0:
             self._complete_set(events, t)
@@ -414,9 +402,9 @@ class Session:
         """Start a hold dated ``t``; its cue is spoken ``now`` (later, when settling ends)."""
         side, number = self._plan[self._index]
         if self._set is None or (self._set.side, self._set.set_number) != (side, number):
-            self._set = SetRecord(side, number, self.protocol.hold_s)
+            self._set = SetRecord(side=side, set_number=number, target_s=self.protocol.hold_s)
             self.sets.append(self._set)
-        self._hold = HoldRecord(side, number, start_ms=t, end_ms=t)
+        self._hold = HoldRecord(side=side, set_number=number, start_ms=t, end_ms=t)
         self._last_stretch_ms = t
         self._breaths_cued = -BREATH_CUE_EVERY
         self._change(events, Phase.HOLD, t)
@@ -451,20 +439,18 @@ class Session:
 
     # -- credit, cues, breathing ------------------------------------------------------------
 
-    def _credit(self, dt: float, faults: tuple[Any, ...]) -> None:
-        if dt <= 0.0 or self._hold is None or self._set is None:
-            return
-        if not faults:
-            self._hold.good_form_ms += dt
-            self._set.good_form_ms += dt
-            return
-        for fault in faults:
-            self._credit_fault(fault.code, dt)
+    def _records(self) -> list[FormTally]:
+        return [r for r in (self._hold, self._set) if r is not None]
 
-    def _credit_fault(self, code: str, ms: float) -> None:
-        for record in (self._hold, self._set):
-            if record is not None:
-                record.fault_ms[code] = record.fault_ms.get(code, 0.0) + ms
+    def _credit(self, dt: float, a: Assessment | None = None) -> None:
+        """Credit the gap since the last frame to what this frame shows (timer-only: good)."""
+        if dt <= 0.0:
+            return
+        for record in self._records():
+            if a is None:
+                record.add(dt, ())
+            else:
+                record.add(dt, _codes(a), a.angles.get("rear_hip_extension"))
 
     def _track_faults(self, a: Assessment, t: float) -> None:
         present = {f.code for f in a.faults}

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from coach.assessment import Assessment
+from coach.geometry import LEFT_LEG, RIGHT_LEG
 from coach.landmarks import SKELETON, BodyLandmark, PoseFrame
 from pose.estimator import RgbImage
 from pose.media import IMAGE_SUFFIXES, MediaError
@@ -31,16 +32,7 @@ GOOD: Colour = (40, 215, 60)
 TEXT: Colour = (255, 255, 255)
 
 _LEGS = frozenset(
-    {
-        BodyLandmark.LEFT_KNEE,
-        BodyLandmark.RIGHT_KNEE,
-        BodyLandmark.LEFT_ANKLE,
-        BodyLandmark.RIGHT_ANKLE,
-        BodyLandmark.LEFT_HEEL,
-        BodyLandmark.RIGHT_HEEL,
-        BodyLandmark.LEFT_FOOT_INDEX,
-        BodyLandmark.RIGHT_FOOT_INDEX,
-    }
+    index for leg in (LEFT_LEG, RIGHT_LEG) for index in (leg.knee, leg.ankle, leg.heel, leg.toe)
 )
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _PANEL_ALPHA = 0.6
