@@ -163,6 +163,12 @@ class Protocol:
             if code is not None
         )
 
+    def rule_for_fault(self, code: str) -> Rule | None:
+        for rule in self.rules:
+            if code in (rule.fault_below, rule.fault_above):
+                return rule
+        return None
+
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:

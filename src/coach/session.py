@@ -147,6 +147,37 @@ class Session:
         self._cue: Cue | None = None
         self._last: Assessment | None = None
         self._settle: _Settle | None = None
+        self._restored_done = 0
+
+    @classmethod
+    def restored(
+        cls,
+        protocol: Protocol,
+        *,
+        first_side: Side | None,
+        sets_done: int,
+        timer_only: bool = False,
+        start_ms: float = 0.0,
+    ) -> Session:
+        """A session picked up after a dropped connection: the next set starts in set-up."""
+        session = cls(protocol, timer_only=timer_only, start_ms=start_ms)
+        if first_side is not None:
+            session._plan = plan_sets(protocol, first_side)
+        if session._plan:
+            session._index = min(max(sets_done, 0), len(session._plan))
+            session._restored_done = session._index
+        if session._plan and session._index >= len(session._plan):
+            session._phase = Phase.DONE
+        elif (
+            session._index > 0 and session._plan[session._index - 1][0] is not session.expected_side
+        ):
+            session._phase = Phase.SWITCH_SIDE
+        return session
+
+    @property
+    def first_side(self) -> Side | None:
+        """The side the session began with, once known (it may be chosen by the person)."""
+        return self._plan[0][0] if self._plan else None
 
     # -- public -----------------------------------------------------------------------------
 
@@ -298,7 +329,7 @@ class Session:
             cue=self._cue,
             breath=breath,
             breath_progress=progress,
-            sets_done=sum(1 for s in self.sets if s.completed),
+            sets_done=self._restored_done + sum(1 for s in self.sets if s.completed),
             sets_total=self.protocol.sets_per_side * 2,
             timer_only=self.timer_only,
         )

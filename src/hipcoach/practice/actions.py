@@ -1,0 +1,85 @@
+"""Every write to practice data: one function per action, one transaction each (do_*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coach.events import SetRecord
+from hipcoach.accounts.models import User
+from hipcoach.practice.models import (
+    Program,
+    SessionMode,
+    SessionStatus,
+    SetResult,
+    StretchSession,
+)
+
+
+def do_create_program(patient: User, *, prescribed_by: User | None = None, **values: Any) -> Program:
+    program = Program(patient=patient, prescribed_by=prescribed_by, **values)
+    program.full_clean()
+    program.save()
+    return program
+
+
+@transaction.atomic
+def do_start_session(patient: User, program: Program, *, language: str) -> StretchSession:
+    """A new session; an earlier one left active (a closed tab) is ended early first."""
+    StretchSession.objects.filter(patient=patient, status=SessionStatus.ACTIVE).update(
+        status=SessionStatus.ENDED_EARLY, ended_at=timezone.now()
+    )
+    protocol = program.protocol()
+    return StretchSession.objects.create(
+        patient=patient,
+        program=program,
+        protocol_id=protocol.id,
+        hold_s=int(protocol.hold_s),
+        sets_per_side=protocol.sets_per_side,
+        first_side=protocol.first_side.value if protocol.first_side else "",
+        language=language,
+    )
+
+
+def do_record_set(session: StretchSession, record: SetRecord, *, clock_ms: float) -> SetResult:
+    """Store a finished set at once. Idempotent: the same set twice keeps the first."""
+    with transaction.atomic():
+        try:
+            result = SetResult.objects.create(
+                session=session,
+                side=record.side.value,
+                set_number=record.set_number,
+                target_s=record.target_s,
+                good_form_s=round(record.good_form_ms / 1000.0, 2),
+                completed=record.completed,
+                faults={k: round(v / 1000.0, 2) for k, v in record.fault_ms.items()},
+                max_rear_hip_extension=record.max_rear_hip_extension,
+            )
+        except IntegrityError:
+            result = SetResult.objects.get(
+                session=session, side=record.side.value, set_number=record.set_number
+            )
+        StretchSession.objects.filter(pk=session.pk).update(
+            clock_ms=clock_ms, first_side=session.first_side
+        )
+    return result
+
+
+def do_set_first_side(session: StretchSession, side: str) -> None:
+    if session.first_side != side:
+        session.first_side = side
+        StretchSession.objects.filter(pk=session.pk).update(first_side=side)
+
+
+def do_set_mode(session: StretchSession, mode: SessionMode) -> None:
+    session.mode = mode
+    StretchSession.objects.filter(pk=session.pk).update(mode=mode)
+
+
+def do_finish_session(session: StretchSession, *, completed: bool, clock_ms: float) -> None:
+    session.status = SessionStatus.COMPLETED if completed else SessionStatus.ENDED_EARLY
+    session.ended_at = timezone.now()
+    session.clock_ms = clock_ms
+    session.save(update_fields=["status", "ended_at", "clock_ms"])

@@ -1,0 +1,217 @@
+"""A live guided session: socket messages in, engine, persistence, replies out.
+
+Kept apart from the consumer so the socket layer stays a thin adapter and this logic can be
+tested without a socket. See docs/live-protocol.md for the messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from django.urls import reverse
+from django.utils import translation
+
+from coach.analyzer import FrameAnalyzer
+from coach.assessment import Assessment
+from coach.cues import cue_text
+from coach.events import Event, SetCompleted
+from coach.landmarks import InvalidFrame, frame_from_dict
+from coach.protocol import Protocol
+from coach.session import Session
+from hipcoach.practice import actions
+from hipcoach.practice.models import SessionMode, StretchSession
+
+PROTOCOL_VERSION = 1
+
+
+class LiveError(Exception):
+    """A message we cannot act on; it goes back to the browser and the session carries on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def as_message(self) -> dict[str, Any]:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+class LiveSession:
+    """One connection's view of a stored session; rebuilt from the database on reconnect."""
+
+    def __init__(self, session: StretchSession) -> None:
+        self.record = session
+        self.protocol: Protocol = session.protocol()
+        self.analyzer = FrameAnalyzer(self.protocol)
+        self._offset: float | None = None
+        self._last_client_ms = -math.inf
+        self._clock_ms = session.clock_ms
+        self._paused = False
+        self.engine = self._restore(timer_only=session.mode == SessionMode.TIMER)
+
+    def _restore(self, *, timer_only: bool) -> Session:
+        done = self.record.sets.filter(completed=True).count()
+        return Session.restored(
+            self.protocol,
+            first_side=self.record.first(),
+            sets_done=done,
+            timer_only=timer_only,
+            start_ms=self._clock_ms,
+        )
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def hello(self) -> dict[str, Any]:
+        return {
+            "type": "hello",
+            "version": PROTOCOL_VERSION,
+            "session": self.record.pk,
+            "language": self.record.language,
+            "mode": self.record.mode,
+            "protocol": {
+                "id": self.protocol.id,
+                "hold_s": self.protocol.hold_s,
+                "sets_per_side": self.protocol.sets_per_side,
+                "inhale_s": self.protocol.inhale_s,
+                "exhale_s": self.protocol.exhale_s,
+            },
+            "sets": [
+                {
+                    "side": s.side,
+                    "set": s.set_number,
+                    "target_s": s.target_s,
+                    "good_form_s": s.good_form_s,
+                    "completed": s.completed,
+                    "faults": s.faults,
+                    "max_rear_hip_extension": s.max_rear_hip_extension,
+                }
+                for s in self.record.sets.all()
+            ],
+            "state": self._state(None),
+        }
+
+    def handle(self, message: object) -> list[dict[str, Any]]:
+        if not isinstance(message, dict):
+            raise LiveError("bad_message", "a message must be a JSON object")
+        if not self.record.is_active:
+            raise LiveError("finished", "this session has ended")
+        kind = message.get("type")
+        if kind == "frame":
+            return self._frame(message)
+        if kind == "tick":
+            return self._advance(self.engine.tick(self._time(message)), None)
+        if kind == "mode":
+            return self._mode(message)
+        if kind in ("pause", "resume", "start_hold"):
+            t = self._time(message)
+            self._paused = kind == "pause"
+            events = getattr(self.engine, kind)(t)
+            return self._advance(events, None)
+        if kind == "end":
+            actions.do_finish_session(self.record, completed=False, clock_ms=self._clock_ms)
+            return [self._done()]
+        raise LiveError("bad_message", f"unknown message type {kind!r}")
+
+    def close(self) -> None:
+        """The connection dropped: the set in progress is lost, stored sets stay."""
+        if self.record.is_active:
+            type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self._clock_ms)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _time(self, message: dict[str, Any], key: str = "timestamp_ms") -> float:
+        """Map the browser's clock onto the session's, which never runs backwards."""
+        value = message.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise LiveError("bad_message", f"{key} must be a number")
+        client = float(value)
+        if client <= self._last_client_ms:
+            raise LiveError("bad_frame", f"{key} went backwards or repeated: {client:g}")
+        if self._offset is None:
+            self._offset = self._clock_ms + 1.0 - client
+        self._last_client_ms = client
+        self._clock_ms = client + self._offset
+        return self._clock_ms
+
+    def _frame(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.engine.timer_only:
+            raise LiveError("bad_message", "this session is in timer-only mode: send ticks")
+        raw = message.get("frame")
+        if raw is None:
+            t = self._time(message)
+            assessment = self.analyzer.assess(None, t)
+        else:
+            if not isinstance(raw, dict):
+                raise LiveError("bad_frame", "frame must be a JSON object or null")
+            try:
+                frame = frame_from_dict(raw)
+            except InvalidFrame as exc:
+                raise LiveError("bad_frame", str(exc)) from None
+            t = self._time(raw)
+            assessment = self.analyzer.assess(dataclasses.replace(frame, timestamp_ms=t))
+        return self._advance(self.engine.feed(assessment), assessment, echo=message)
+
+    def _mode(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        mode = message.get("mode")
+        if mode not in (SessionMode.CAMERA, SessionMode.TIMER):
+            raise LiveError("bad_message", "mode must be camera or timer")
+        if mode != self.record.mode:
+            actions.do_set_mode(self.record, SessionMode(mode))
+            self.engine = self._restore(timer_only=mode == SessionMode.TIMER)
+        return [{"type": "state", "state": self._state(None), "pose": None}]
+
+    def _advance(
+        self, events: list[Event], assessment: Assessment | None, echo: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        replies: list[dict[str, Any]] = []
+        first = self.engine.first_side
+        if first is not None and self.record.first_side != first.value:
+            actions.do_set_first_side(self.record, first.value)
+        for event in events:
+            if isinstance(event, SetCompleted):
+                result = actions.do_record_set(self.record, event.record, clock_ms=self._clock_ms)
+                replies.append({"type": "saved", "set": event.record.to_dict(), "id": result.pk})
+        state = {"type": "state", "state": self._state(assessment), "pose": self._pose(assessment)}
+        if echo is not None:
+            frame = echo.get("frame")
+            echo_ms = frame.get("timestamp_ms") if isinstance(frame, dict) else echo.get("timestamp_ms")
+            state["echo_ms"] = echo_ms
+        replies.insert(0, state)
+        if self.engine.done:
+            actions.do_finish_session(self.record, completed=True, clock_ms=self._clock_ms)
+            replies.append(self._done())
+        return replies
+
+    def _state(self, assessment: Assessment | None) -> dict[str, Any]:
+        state = self.engine.state.to_dict()
+        state["paused"] = self._paused
+        if assessment is not None:
+            state["view"] = assessment.view.value
+        cue = self.engine.state.cue
+        if cue is not None:
+            state["cue"] = {**cue.to_dict(), "text": cue_text(cue, self.record.language)}
+        return state
+
+    def _pose(self, a: Assessment | None) -> dict[str, Any] | None:
+        if a is None:
+            return None
+        landmarks: list[int] = []
+        for fault in a.faults:
+            rule = self.protocol.rule_for_fault(fault.code)
+            if rule is not None and rule.measure in a.anchors:
+                landmarks.append(a.anchors[rule.measure])
+        return {
+            "in_position": a.in_position,
+            "side": a.side.value if a.in_position and a.side else None,
+            "view": a.view.value,
+            "angles": dict(a.angles),
+            "faults": [f.code for f in a.faults],
+            "fault_landmarks": landmarks,
+        }
+
+    def _done(self) -> dict[str, Any]:
+        with translation.override(self.record.language):
+            url = reverse("practice:summary", args=[self.record.pk])
+        return {"type": "done", "summary_url": url}

@@ -1,0 +1,134 @@
+"""Home practice: the prescribed program, each guided session, and each set as it finishes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coach import protocol as protocols
+from coach.assessment import Side
+from coach.protocol import Protocol
+
+
+class FirstSide(models.TextChoices):
+    EITHER = "either", _("Either side")
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+
+
+class SideChoice(models.TextChoices):
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+
+
+class Program(models.Model):
+    """A prescription. The newest one for a patient is the one in force."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programs"
+    )
+    protocol_id = models.CharField(max_length=64, default=protocols.DEFAULT_PROTOCOL)
+    hold_s = models.PositiveSmallIntegerField(
+        _("hold (seconds)"), default=30, validators=[MinValueValidator(20), MaxValueValidator(60)]
+    )
+    sets_per_side = models.PositiveSmallIntegerField(
+        _("sets per side"), default=2, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    first_side = models.CharField(
+        _("first side"), max_length=8, choices=FirstSide.choices, default=FirstSide.EITHER
+    )
+    notes = models.TextField(_("notes to the patient"), blank=True)
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def protocol(self) -> Protocol:
+        return protocols.load(self.protocol_id).prescribed(
+            hold_s=self.hold_s, sets_per_side=self.sets_per_side, first_side=self.first_side
+        )
+
+
+class SessionStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
+
+
+class SessionMode(models.TextChoices):
+    CAMERA = "camera", _("Camera")
+    TIMER = "timer", _("Timer only")
+
+
+class StretchSession(models.Model):
+    """One guided session. The prescription is copied in, so later changes don't rewrite it."""
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stretch_sessions"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="sessions")
+    protocol_id = models.CharField(max_length=64)
+    hold_s = models.PositiveSmallIntegerField()
+    sets_per_side = models.PositiveSmallIntegerField()
+    first_side = models.CharField(max_length=8, choices=SideChoice.choices, blank=True)
+    status = models.CharField(
+        max_length=16, choices=SessionStatus.choices, default=SessionStatus.ACTIVE
+    )
+    mode = models.CharField(max_length=8, choices=SessionMode.choices, default=SessionMode.CAMERA)
+    language = models.CharField(max_length=8, default="en")
+    # The session's own clock (ms) when last saved: a reconnect continues from it.
+    clock_ms = models.FloatField(default=0.0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == SessionStatus.ACTIVE
+
+    def protocol(self) -> Protocol:
+        return protocols.load(self.protocol_id).prescribed(
+            hold_s=self.hold_s, sets_per_side=self.sets_per_side
+        )
+
+    def first(self) -> Side | None:
+        return Side(self.first_side) if self.first_side else None
+
+    def good_form_s(self) -> float:
+        return float(sum(s.good_form_s for s in self.sets.all()))
+
+
+class SetResult(models.Model):
+    """A finished set, stored the moment it finishes so a dropped connection loses nothing."""
+
+    session = models.ForeignKey(StretchSession, on_delete=models.CASCADE, related_name="sets")
+    side = models.CharField(max_length=8, choices=SideChoice.choices)
+    set_number = models.PositiveSmallIntegerField()
+    target_s = models.FloatField()
+    good_form_s = models.FloatField()
+    completed = models.BooleanField(default=True)
+    faults = models.JSONField(default=dict)
+    max_rear_hip_extension = models.FloatField(null=True, blank=True)
+    finished_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["finished_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "side", "set_number"], name="one_result_per_set"
+            )
+        ]
+
+    def fault_list(self) -> list[tuple[str, float]]:
+        return sorted(self.faults.items(), key=lambda item: -float(item[1]))

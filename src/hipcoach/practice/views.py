@@ -1,0 +1,125 @@
+"""Practice pages. Thin: check access, call one action, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from coach.cues import cue_text
+from coach.events import Cue
+from hipcoach.accounts.models import User
+from hipcoach.practice import actions
+from hipcoach.practice.access import (
+    access_own_session_by_id,
+    access_session_by_id,
+    current_program,
+    sessions_visible_to,
+)
+from hipcoach.practice.models import StretchSession
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.is_clinician:
+        patients = (
+            User.objects.filter(clinic=user.clinic, role="patient").order_by("last_name", "username")
+            if user.clinic_id
+            else User.objects.none()
+        )
+        return render(request, "practice/clinician_home.html", {"patients": patients})
+    program = current_program(user)
+    protocol = program.protocol() if program else None
+    return render(
+        request,
+        "practice/home.html",
+        {
+            "program": program,
+            "protocol": protocol,
+            "steps": [s.get(get_language() or "en") for s in protocol.setup_steps] if protocol else [],
+            "tips": [t.get(get_language() or "en") for t in protocol.tips] if protocol else [],
+            "recent": sessions_visible_to(user)[:5],
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    program = current_program(user)
+    if not user.is_patient or program is None:
+        return HttpResponseForbidden()
+    session = actions.do_start_session(user, program, language=get_language() or "en")
+    return redirect("practice:live", pk=session.pk)
+
+
+@login_required
+def live(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access_own_session_by_id(_user(request), pk)
+    if not session.is_active:
+        return redirect("practice:summary", pk=session.pk)
+    return render(
+        request,
+        "practice/live.html",
+        {
+            "session": session,
+            "ws_path": f"/ws/sessions/{session.pk}/",
+            "model_url": static("vendor/pose_landmarker_lite.task"),
+            "model_full_url": static("vendor/pose_landmarker_full.task"),
+            "wasm_url": static("vendor/wasm").rstrip("/"),
+            "vision_bundle_url": static("vendor/vision_bundle.mjs"),
+        },
+    )
+
+
+@login_required
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access_session_by_id(_user(request), pk)
+    language = get_language() or "en"
+    sets = list(session.sets.all())
+    rows = [
+        {
+            "set": s,
+            "faults": [(cue_text(Cue(code), language), seconds) for code, seconds in s.fault_list()],
+        }
+        for s in sets
+    ]
+    return render(
+        request,
+        "practice/summary.html",
+        {
+            "session": session,
+            "rows": rows,
+            "good_form_s": sum(s.good_form_s for s in sets),
+            "sets_done": sum(1 for s in sets if s.completed),
+            "sets_total": session.sets_per_side * 2,
+            "extension": _extension_by_side(sets),
+        },
+    )
+
+
+def _extension_by_side(sets: list[object]) -> dict[str, float | None]:
+    best: dict[str, float | None] = {"left": None, "right": None}
+    for s in sets:
+        value = getattr(s, "max_rear_hip_extension", None)
+        side = getattr(s, "side", "")
+        if value is not None and (best.get(side) is None or value > (best[side] or 0.0)):
+            best[side] = value
+    return best
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    sessions: list[StretchSession] = sessions_visible_to(_user(request))
+    return render(request, "practice/history.html", {"sessions": sessions})

@@ -1,0 +1,52 @@
+"""People and programs for web tests, made through the same actions the app uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.landmarks import PoseFrame
+from hipcoach.accounts.models import Role, User
+from hipcoach.clinics.models import Clinic
+from hipcoach.practice.actions import do_create_program
+from pose import landmark_file
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "frames"
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    return Clinic.objects.create(name="Test Clinic", whatsapp_url="https://wa.me/810000000000")
+
+
+def make_user(username: str, role: Role, clinic: Clinic | None) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests", role=role)
+    user.clinic = clinic
+    user.save()
+    return user
+
+
+@pytest.fixture
+def patient(clinic: Clinic) -> User:
+    user = make_user("pat", Role.PATIENT, clinic)
+    do_create_program(user, hold_s=20, sets_per_side=1)
+    return user
+
+
+@pytest.fixture
+def other_patient(clinic: Clinic) -> User:
+    user = make_user("other", Role.PATIENT, clinic)
+    do_create_program(user)
+    return user
+
+
+@pytest.fixture
+def clinician(clinic: Clinic) -> User:
+    return make_user("doc", Role.CLINICIAN, clinic)
+
+
+@pytest.fixture(scope="session")
+def kneeling_frames() -> list[PoseFrame | None]:
+    """Landmarks recorded from the real Cornell clip: one left-side hold of about 12 s."""
+    return [f for _, f in landmark_file.read(FIXTURES / "cornell_kneeling_hip_flexor.jsonl").frames]
