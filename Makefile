@@ -4,8 +4,10 @@
 #   make npm       node_modules with the pose models (network: npm)
 #   make models    MediaPipe .task bundles assembled from both, offline
 #   make test      all of the above, then lint, types, import contracts and tests
-#   make run       analyse a sample clip with the CLI
-#   make bench     the benchmark (bench/run.py)
+#   make static    browser assets: pose library, wasm and model bundle, into static/vendor
+#   make run       prepare the database and demo data, serve on http://127.0.0.1:8000
+#   make sample    analyse a sample clip with the CLI
+#   make bench     the benchmarks (engine, video analysis, live socket load)
 #   make clean     caches and built models; `make distclean` also .venv and node_modules
 
 SHELL := bash
@@ -29,7 +31,12 @@ SHARED_POSES := ../shared/data/poses
 SAMPLE_VIDEO := $(SHARED_POSES)/videos/cornell_kneeling_hip_flexor.mp4
 SAMPLE_FRAMES := tests/fixtures/frames/cornell_kneeling_hip_flexor.jsonl
 
-.PHONY: help install npm models test lint run bench clean distclean
+MANAGE := $(BIN)/python manage.py
+VENDOR_STAMP := src/hipcoach/static/vendor/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install npm models static test lint run sample bench clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -37,6 +44,7 @@ help:
 install: $(VENV)/.installed
 npm: node_modules/.installed
 models: $(MODEL)
+static: $(VENDOR_STAMP)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
@@ -45,7 +53,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(PIP) install --upgrade pip
-	$(PIP) install -c $(CONSTRAINTS) -e '.[pose,dev]'
+	$(PIP) install -c $(CONSTRAINTS) -e '.[pose,dev,scale]'
 	$(PIP) install --no-deps $(MEDIAPIPE)
 	touch $@
 
@@ -57,16 +65,27 @@ $(MODEL): $(VENV)/.installed node_modules/.installed src/pose/bundle.py
 	$(BIN)/python -m pose.bundle --npm-pose $(NPM_POSE)
 	touch $@
 
+$(VENDOR_STAMP): $(MODEL) node_modules/.installed scripts/vendor_static.py
+	$(BIN)/python scripts/vendor_static.py
+	touch $@
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install npm models lint
+test: install npm models static lint
 	$(BIN)/pytest
 
-run: install npm models
+run: install npm models static
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) seed_demo
+	@echo "hipcoach is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/uvicorn hipcoach.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
+
+sample: install npm models
 	@if [ -f $(SAMPLE_VIDEO) ]; then \
 	  echo "+ $(BIN)/hipcoach analyze $(SAMPLE_VIDEO)"; \
 	  $(BIN)/hipcoach analyze $(SAMPLE_VIDEO); \
@@ -77,8 +96,9 @@ run: install npm models
 	fi
 	@echo "To analyse your own file: $(BIN)/hipcoach analyze path/to/video.mp4 --annotate out.mp4"
 
-bench: install npm models
+bench: install npm models static
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/live_load.py
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build out

@@ -15,8 +15,9 @@ Usage (from the repository root)::
 
     .venv/bin/python scripts/vendor_static.py
 
-Safe to re-run: unchanged files are left alone, files no longer vendored are removed, and each
-action is printed. Exits with status 1 and says which command to run when a source is missing.
+Safe to re-run: unchanged files are left alone, files no longer vendored are removed (hidden
+files such as the Makefile's stamp are kept), and each action is printed. Exits with status 1
+and says which command to run when a source is missing.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ def vendor(dest: Path) -> list[str]:
 
     keep = {dest / a.target for a in wanted}
     for path in sorted(dest.rglob("*"), reverse=True):
-        if path.is_file() and path not in keep:
+        # Hidden files are left alone: the Makefile keeps its stamp here.
+        if path.is_file() and path not in keep and not path.name.startswith("."):
             path.unlink()
             report.append(f"removed   {_show(path)}")
         elif path.is_dir() and not any(path.iterdir()):

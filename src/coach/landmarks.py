@@ -8,7 +8,7 @@ deeper in the engine has to guard against NaN, short arrays or time running back
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -211,13 +211,19 @@ def _number(name: str, value: object) -> float:
         raise InvalidFrame(f"{name}: {str(value)[:20]}… is too large") from None
 
 
-def _rows(name: str, value: object) -> list[Sequence[float]]:
+def _rows(name: str, value: object) -> FloatArray:
+    """JSON rows to an array, in one numpy pass: this runs for every live frame."""
     if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
         raise InvalidFrame(f"{name} must be a list of {LANDMARK_COUNT} lists of numbers")
-    for row in value:
-        for item in row:
-            _number(name, item)
-    return value
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidFrame(f"{name} must be a number in each place of equal rows") from None
+    # Strings, nulls and integers too large for a machine number land here; numpy would turn a
+    # stray true/false into 1/0, so those are looked for by type.
+    if arr.dtype.kind not in "fiu" or any(type(x) is bool for row in value for x in row):
+        raise InvalidFrame(f"{name} must be a number in each place")
+    return arr.astype(np.float64, copy=False)
 
 
 def _check_timestamp(value: float) -> float:

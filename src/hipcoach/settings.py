@@ -150,6 +150,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; WhiteNoise wants it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,7 +161,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_MIMETYPES = {".mjs": "text/javascript", ".wasm": "application/wasm", ".task": "application/octet-stream"}
+WHITENOISE_MIMETYPES = {
+    ".mjs": "text/javascript",
+    ".wasm": "application/wasm",
+    ".task": "application/octet-stream",
+}
 
 # Security: strict by default, relaxed only by explicit development settings.
 SESSION_COOKIE_HTTPONLY = True

@@ -31,11 +31,17 @@ def mirrored(frame: PoseFrame | None) -> PoseFrame | None:
         world = frame.world.copy()
         world[:, 0] = -world[:, 0]
     return PoseFrame.create(
-        frame.timestamp_ms, lm, image_width=frame.image_width, image_height=frame.image_height, world=world
+        frame.timestamp_ms,
+        lm,
+        image_width=frame.image_width,
+        image_height=frame.image_height,
+        world=world,
     )
 
 
-def messages(frames: list[PoseFrame | None], start_ms: float, step_ms: float = 1000 / 29.97) -> Iterator[dict[str, Any]]:
+def messages(
+    frames: list[PoseFrame | None], start_ms: float, step_ms: float = 1000 / 29.97
+) -> Iterator[dict[str, Any]]:
     for n, frame in enumerate(frames):
         t = start_ms + n * step_ms
         if frame is None:
@@ -135,7 +141,9 @@ def test_a_whole_session_from_recorded_landmarks_left_then_mirrored_right(
     assert session.status == SessionStatus.COMPLETED
     results = list(SetResult.objects.filter(session=session))
     assert [(r.side, r.good_form_s >= 20.0) for r in results] == [("left", True), ("right", True)]
-    cues = [m["state"]["cue"]["code"] for m in seen if m["type"] == "state" and m["state"].get("cue")]
+    cues = [
+        m["state"]["cue"]["code"] for m in seen if m["type"] == "state" and m["state"].get("cue")
+    ]
     assert "hold_start" in cues
     assert "switch_side" in cues
     states = [m for m in seen if m["type"] == "state"]
@@ -184,7 +192,10 @@ def test_bad_messages_get_errors_and_the_session_goes_on(
         ({"type": "dance"}, "bad_message"),
         ({"type": "tick"}, "bad_message"),
         ({"type": "frame", "frame": {"timestamp_ms": 5, "landmarks": []}}, "bad_frame"),
-        ({"type": "frame", "frame": {**good["frame"], "landmarks": [[0.5, 0.5, 0, 1]] * 32}}, "bad_frame"),
+        (
+            {"type": "frame", "frame": {**good["frame"], "landmarks": [[0.5, 0.5, 0, 1]] * 32}},
+            "bad_frame",
+        ),
         ({"type": "frame", "frame": {**good["frame"], "image_width": "wide"}}, "bad_frame"),
         ({"type": "frame", "frame": "nope"}, "bad_frame"),
         ({"type": "mode", "mode": "rocket"}, "bad_message"),

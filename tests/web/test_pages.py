@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from hipcoach import settings as real
 from hipcoach.accounts.models import User
 from hipcoach.practice.models import SessionStatus, StretchSession
 
@@ -79,8 +80,6 @@ def test_pages_come_in_japanese(patient: User) -> None:
 
 
 def test_security_headers_and_strict_defaults() -> None:
-    from hipcoach import settings as real
-
     assert real.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert "connect-src 'self'" in real.CONTENT_SECURITY_POLICY
     assert real.SESSION_COOKIE_HTTPONLY

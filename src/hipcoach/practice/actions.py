@@ -18,7 +18,9 @@ from hipcoach.practice.models import (
 )
 
 
-def do_create_program(patient: User, *, prescribed_by: User | None = None, **values: Any) -> Program:
+def do_create_program(
+    patient: User, *, prescribed_by: User | None = None, **values: Any
+) -> Program:
     program = Program(patient=patient, prescribed_by=prescribed_by, **values)
     program.full_clean()
     program.save()
@@ -68,9 +70,8 @@ def do_record_set(session: StretchSession, record: SetRecord, *, clock_ms: float
 
 
 def do_set_first_side(session: StretchSession, side: str) -> None:
-    if session.first_side != side:
-        session.first_side = side
-        StretchSession.objects.filter(pk=session.pk).update(first_side=side)
+    session.first_side = side
+    StretchSession.objects.filter(pk=session.pk).update(first_side=side)
 
 
 def do_set_mode(session: StretchSession, mode: SessionMode) -> None:

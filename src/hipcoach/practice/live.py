@@ -2,12 +2,17 @@
 
 Kept apart from the consumer so the socket layer stays a thin adapter and this logic can be
 tested without a socket. See docs/live-protocol.md for the messages.
+
+``handle`` touches no database: it runs on the server's event loop for every frame, 15 or more
+times a second per person. The few writes (a finished set, the session's end) are queued and
+run by ``flush_writes`` in a worker thread, before the replies that announce them are sent.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -49,14 +54,16 @@ class LiveSession:
         self._last_client_ms = -math.inf
         self._clock_ms = session.clock_ms
         self._paused = False
+        self._finished = not session.is_active
+        self._writes: list[Callable[[], object]] = []
+        self._sets_done = session.sets.filter(completed=True).count()
         self.engine = self._restore(timer_only=session.mode == SessionMode.TIMER)
 
     def _restore(self, *, timer_only: bool) -> Session:
-        done = self.record.sets.filter(completed=True).count()
         return Session.restored(
             self.protocol,
             first_side=self.record.first(),
-            sets_done=done,
+            sets_done=self._sets_done,
             timer_only=timer_only,
             start_ms=self._clock_ms,
         )
@@ -95,7 +102,7 @@ class LiveSession:
     def handle(self, message: object) -> list[dict[str, Any]]:
         if not isinstance(message, dict):
             raise LiveError("bad_message", "a message must be a JSON object")
-        if not self.record.is_active:
+        if self._finished:
             raise LiveError("finished", "this session has ended")
         kind = message.get("type")
         if kind == "frame":
@@ -110,21 +117,43 @@ class LiveSession:
             events = getattr(self.engine, kind)(t)
             return self._advance(events, None)
         if kind == "end":
-            actions.do_finish_session(self.record, completed=False, clock_ms=self._clock_ms)
+            self._finish(completed=False)
             return [self._done()]
         raise LiveError("bad_message", f"unknown message type {kind!r}")
 
+    @property
+    def has_writes(self) -> bool:
+        return bool(self._writes)
+
+    def flush_writes(self) -> None:
+        """Run the queued database writes (call from a thread where the ORM may run)."""
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write()
+
     def close(self) -> None:
         """The connection dropped: the set in progress is lost, stored sets stay."""
-        if self.record.is_active:
+        self.flush_writes()
+        if not self._finished:
             type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self._clock_ms)
+
+    def _finish(self, *, completed: bool) -> None:
+        self._finished = True
+        clock = self._clock_ms
+        self._writes.append(
+            lambda: actions.do_finish_session(self.record, completed=completed, clock_ms=clock)
+        )
 
     # -- internals --------------------------------------------------------------------------
 
     def _time(self, message: dict[str, Any], key: str = "timestamp_ms") -> float:
         """Map the browser's clock onto the session's, which never runs backwards."""
         value = message.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise LiveError("bad_message", f"{key} must be a number")
         client = float(value)
         if client <= self._last_client_ms:
@@ -158,7 +187,8 @@ class LiveSession:
         if mode not in (SessionMode.CAMERA, SessionMode.TIMER):
             raise LiveError("bad_message", "mode must be camera or timer")
         if mode != self.record.mode:
-            actions.do_set_mode(self.record, SessionMode(mode))
+            self.record.mode = mode
+            self._writes.append(lambda: actions.do_set_mode(self.record, SessionMode(mode)))
             self.engine = self._restore(timer_only=mode == SessionMode.TIMER)
         return [{"type": "state", "state": self._state(None), "pose": None}]
 
@@ -168,19 +198,27 @@ class LiveSession:
         replies: list[dict[str, Any]] = []
         first = self.engine.first_side
         if first is not None and self.record.first_side != first.value:
-            actions.do_set_first_side(self.record, first.value)
+            self.record.first_side = first.value
+            side = first.value
+            self._writes.append(lambda: actions.do_set_first_side(self.record, side))
         for event in events:
             if isinstance(event, SetCompleted):
-                result = actions.do_record_set(self.record, event.record, clock_ms=self._clock_ms)
-                replies.append({"type": "saved", "set": event.record.to_dict(), "id": result.pk})
+                record, clock = event.record, self._clock_ms
+                self._sets_done += 1
+                self._writes.append(
+                    lambda: actions.do_record_set(self.record, record, clock_ms=clock)
+                )
+                replies.append({"type": "saved", "set": record.to_dict()})
         state = {"type": "state", "state": self._state(assessment), "pose": self._pose(assessment)}
         if echo is not None:
             frame = echo.get("frame")
-            echo_ms = frame.get("timestamp_ms") if isinstance(frame, dict) else echo.get("timestamp_ms")
+            echo_ms = (
+                frame.get("timestamp_ms") if isinstance(frame, dict) else echo.get("timestamp_ms")
+            )
             state["echo_ms"] = echo_ms
         replies.insert(0, state)
         if self.engine.done:
-            actions.do_finish_session(self.record, completed=True, clock_ms=self._clock_ms)
+            self._finish(completed=True)
             replies.append(self._done())
         return replies
 

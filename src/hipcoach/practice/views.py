@@ -19,7 +19,7 @@ from hipcoach.practice.access import (
     current_program,
     sessions_visible_to,
 )
-from hipcoach.practice.models import StretchSession
+from hipcoach.practice.models import SetResult, StretchSession
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.is_clinician:
         patients = (
-            User.objects.filter(clinic=user.clinic, role="patient").order_by("last_name", "username")
+            User.objects.filter(clinic=user.clinic, role="patient").order_by(
+                "last_name", "username"
+            )
             if user.clinic_id
             else User.objects.none()
         )
@@ -46,7 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "program": program,
             "protocol": protocol,
-            "steps": [s.get(get_language() or "en") for s in protocol.setup_steps] if protocol else [],
+            "steps": [s.get(get_language() or "en") for s in protocol.setup_steps]
+            if protocol
+            else [],
             "tips": [t.get(get_language() or "en") for t in protocol.tips] if protocol else [],
             "recent": sessions_visible_to(user)[:5],
         },
@@ -91,7 +95,9 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [
         {
             "set": s,
-            "faults": [(cue_text(Cue(code), language), seconds) for code, seconds in s.fault_list()],
+            "faults": [
+                (cue_text(Cue(code), language), seconds) for code, seconds in s.fault_list()
+            ],
         }
         for s in sets
     ]
@@ -109,13 +115,14 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _extension_by_side(sets: list[object]) -> dict[str, float | None]:
+def _extension_by_side(sets: list[SetResult]) -> dict[str, float | None]:
+    """The furthest rear-hip extension reached on each side: the stretch's own progress."""
     best: dict[str, float | None] = {"left": None, "right": None}
     for s in sets:
-        value = getattr(s, "max_rear_hip_extension", None)
-        side = getattr(s, "side", "")
-        if value is not None and (best.get(side) is None or value > (best[side] or 0.0)):
-            best[side] = value
+        value = s.max_rear_hip_extension
+        current = best.get(s.side)
+        if value is not None and (current is None or value > current):
+            best[s.side] = value
     return best
 
 

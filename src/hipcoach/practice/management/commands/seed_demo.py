@@ -40,7 +40,9 @@ class Command(BaseCommand):
         clinician = self._user(
             "demo-clinician", Role.CLINICIAN, clinic, first_name="Sota", last_name="Omura"
         )
-        patient = self._user("demo-patient", Role.PATIENT, clinic, first_name="Hana", last_name="Demo")
+        patient = self._user(
+            "demo-patient", Role.PATIENT, clinic, first_name="Hana", last_name="Demo"
+        )
         if not patient.programs.exists():
             do_create_program(
                 patient,

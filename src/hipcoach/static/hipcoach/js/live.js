@@ -247,6 +247,8 @@ class LivePage {
     this.wasDisconnected = false;
     this.timerReason = TIMER_REASONS.chosen;
     this.ending = false;
+    this.pauseIntent = null;
+    this.shownPaused = false;
     this.noticeTimer = null;
     this.lastVideoTime = -1;
     this.errors = 0;
@@ -280,6 +282,10 @@ class LivePage {
       this.socket.close();
       this.stopCamera();
     });
+    // Back to this page from the browser's history cache: its socket and camera are gone.
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) window.location.reload();
+    });
     this.renderMute();
     setInterval(() => this.renderDiagnostics(), 1000);
     this.socket.connect();
@@ -311,8 +317,12 @@ class LivePage {
     this.syncMode();
     ui.camera.hidden = false;
     ui.retryCamera.hidden = true;
-    this.showNotice(gettext('Starting the camera…'));
-    this.modelPromise ??= this.loadModel();
+    this.showNotice(gettext('Starting the camera…'), { persistent: true });
+    if (!this.modelPromise) {
+      // Load the model while the browser asks for the camera; its failure is handled below.
+      this.modelPromise = this.loadModel();
+      this.modelPromise.catch(() => {});
+    }
     let stream;
     try {
       stream = await openCamera();
@@ -335,7 +345,7 @@ class LivePage {
     } catch {
       // autoplay of a muted inline video is allowed; if not, the frames still arrive
     }
-    this.showNotice(gettext('Loading body tracking…'));
+    this.showNotice(gettext('Loading body tracking…'), { persistent: true });
     try {
       this.estimator = await this.modelPromise;
     } catch (error) {
@@ -345,7 +355,7 @@ class LivePage {
       return;
     }
     if (this.clientMode !== 'camera' || this.stream !== stream) return;
-    this.showNotice(gettext('Looking for you…'));
+    this.showNotice(gettext('Looking for you…'), { persistent: true });
     this.cameraRunning = true;
     this.cameraStartedAt = performance.now();
     this.lastSeenAt = 0;
@@ -459,8 +469,7 @@ class LivePage {
   /** Nobody for ~10 s: offer the timer (never switch silently). */
   checkNobody(now) {
     const since = Math.max(this.lastSeenAt, this.cameraStartedAt, this.nobodyDismissedAt);
-    const paused = this.state?.paused || this.state?.phase === 'paused';
-    this.ui.nobody.hidden = paused || now - since < NOBODY_OFFER_MS;
+    this.ui.nobody.hidden = this.shownPaused || now - since < NOBODY_OFFER_MS;
   }
 
   // -- messages from the server ---------------------------------------------------------------
@@ -477,20 +486,7 @@ class LivePage {
         this.render(message.state, message.pose ?? null);
         break;
       case 'saved':
-        {
-          const seconds = Math.round(message.set?.good_form_s ?? 0);
-          this.showNotice(
-            interpolate(
-              ngettext(
-                'Set saved: %(seconds)s second of good form.',
-                'Set saved: %(seconds)s seconds of good form.',
-                seconds,
-              ),
-              { seconds },
-              true,
-            ),
-          );
-        }
+        this.onSaved(message.set);
         break;
       case 'done':
         this.done(message.summary_url);
@@ -499,13 +495,30 @@ class LivePage {
         this.errors += 1;
         this.log(`server error ${message.code}: ${message.message}`);
         if (message.code === 'finished' && !this.finished) {
+          // Ended elsewhere (another tab?): reloading shows its summary.
           this.stopEverything();
           this.showNotice(gettext('This session has already ended.'), { persistent: true });
+          setTimeout(() => window.location.reload(), 4000);
         }
         break;
       default:
         break;
     }
+  }
+
+  onSaved(set) {
+    const seconds = Math.round(set?.good_form_s ?? 0);
+    this.showNotice(
+      interpolate(
+        ngettext(
+          'Set saved: %(seconds)s second of good form.',
+          'Set saved: %(seconds)s seconds of good form.',
+          seconds,
+        ),
+        { seconds },
+        true,
+      ),
+    );
   }
 
   onSocketStatus(status, detail) {
@@ -534,7 +547,6 @@ class LivePage {
             ? gettext('Connected again. The set you were doing starts again.')
             : gettext('Connected again.'),
         );
-        if (this.clientMode === 'timer') this.showTimerReasonLater();
       }
     } else if (status === 'refused') {
       this.stopEverything();
@@ -549,14 +561,6 @@ class LivePage {
     }
   }
 
-  showTimerReasonLater() {
-    setTimeout(() => {
-      if (this.clientMode === 'timer' && !this.finished) {
-        this.showNotice(this.timerReason, { persistent: true });
-      }
-    }, 5000);
-  }
-
   // -- drawing the state ----------------------------------------------------------------------
 
   render(state, pose) {
@@ -567,7 +571,13 @@ class LivePage {
     this.state = state;
     if (pose) this.faultLandmarks = pose.fault_landmarks ?? [];
     else if (state.phase !== 'hold') this.faultLandmarks = []; // ticks etc. carry no pose
-    const paused = Boolean(state.paused) || state.phase === 'paused';
+    let paused = Boolean(state.paused) || state.phase === 'paused';
+    // Replies to frames sent before a pause/resume still carry the old value: keep showing
+    // what the person asked for until the server agrees (or a moment has passed).
+    const intent = this.pauseIntent;
+    if (intent && (paused === intent.paused || now > intent.until)) this.pauseIntent = null;
+    else if (intent) paused = intent.paused;
+    this.shownPaused = paused;
     const phase = paused ? 'paused' : state.phase;
 
     setText(ui.phase, PHASES[phase] ?? '');
@@ -677,6 +687,7 @@ class LivePage {
     const { ui } = this;
     const relevant =
       this.started && this.clientMode === 'camera' && this.cameraRunning &&
+      ui.nobody.hidden && // the offer to use the timer says it already
       ['setup', 'hold', 'switch_side'].includes(phase);
     const problem = relevant && state.view && state.view !== 'ok' ? state.view : null;
     if (problem !== this.view.candidate) {
@@ -734,13 +745,14 @@ class LivePage {
 
   togglePause() {
     if (!this.started || this.finished || !this.state || this.state.phase === 'done') return;
-    const paused = Boolean(this.state.paused) || this.state.phase === 'paused';
+    const paused = this.shownPaused;
     if (!this.sendStamped(paused ? 'resume' : 'pause')) {
       this.showNotice(gettext('Not connected to the server. Please wait a moment.'));
       return;
     }
-    // Show it at once; the server's next state confirms it.
-    this.render({ ...this.state, paused: !paused, cue: null }, null);
+    // Show it at once; the server's next states confirm it.
+    this.pauseIntent = { paused: !paused, until: performance.now() + 2000 };
+    this.render({ ...this.state, cue: null }, null);
   }
 
   toggleMute() {
