@@ -206,7 +206,7 @@ class LiveSession:
                 record, clock = event.record, self._clock_ms
                 self._sets_done += 1
                 self._writes.append(
-                    lambda: actions.do_record_set(self.record, record, clock_ms=clock)
+                    lambda r=record, c=clock: actions.do_record_set(self.record, r, clock_ms=c)
                 )
                 replies.append({"type": "saved", "set": record.to_dict()})
         state = {"type": "state", "state": self._state(assessment), "pose": self._pose(assessment)}
