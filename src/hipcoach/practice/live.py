@@ -11,6 +11,7 @@ run by ``flush_writes`` in a worker thread, before the replies that announce the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -206,7 +207,7 @@ class LiveSession:
                 record, clock = event.record, self._clock_ms
                 self._sets_done += 1
                 self._writes.append(
-                    lambda r=record, c=clock: actions.do_record_set(self.record, r, clock_ms=c)
+                    functools.partial(actions.do_record_set, self.record, record, clock_ms=clock)
                 )
                 replies.append({"type": "saved", "set": record.to_dict()})
         state = {"type": "state", "state": self._state(assessment), "pose": self._pose(assessment)}
