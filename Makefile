@@ -5,6 +5,7 @@
 #   make models    MediaPipe .task bundles assembled from both, offline
 #   make test      all of the above, then lint, types, import contracts and tests
 #   make static    browser assets: pose library, wasm and model bundle, into static/vendor
+#   make messages  refresh the gettext catalogs from the code (needs GNU gettext) and compile
 #   make run       prepare the database and demo data, serve on http://127.0.0.1:8000
 #   make sample    analyse a sample clip with the CLI
 #   make bench     the benchmarks (engine, video analysis, live socket load)
@@ -33,10 +34,12 @@ SAMPLE_FRAMES := tests/fixtures/frames/cornell_kneeling_hip_flexor.jsonl
 
 MANAGE := $(BIN)/python manage.py
 VENDOR_STAMP := src/hipcoach/static/vendor/.installed
+MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' \
+  --ignore 'bench/*' --ignore 'var/*' --ignore 'src/hipcoach/static/vendor/*'
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install npm models static test lint run sample bench clean distclean
+.PHONY: help install npm models static messages test lint run sample bench clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -68,6 +71,11 @@ $(MODEL): $(VENV)/.installed node_modules/.installed src/pose/bundle.py
 $(VENDOR_STAMP): $(MODEL) node_modules/.installed scripts/vendor_static.py
 	$(BIN)/python scripts/vendor_static.py
 	touch $@
+
+messages: install
+	LC_ALL=C.UTF-8 $(MANAGE) makemessages -l en -l ja $(MESSAGE_IGNORES)
+	LC_ALL=C.UTF-8 $(MANAGE) makemessages -d djangojs -l en -l ja $(MESSAGE_IGNORES)
+	$(BIN)/python scripts/compile_messages.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -109,7 +109,7 @@ class LiveSession:
         if kind == "frame":
             return self._frame(message)
         if kind == "tick":
-            return self._advance(self.engine.tick(self._time(message)), None)
+            return self._advance(self.engine.tick(self._time(message)), None, echo=message)
         if kind == "mode":
             return self._mode(message)
         if kind in ("pause", "resume", "start_hold"):

@@ -81,7 +81,8 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
             "ws_path": f"/ws/sessions/{session.pk}/",
             "model_url": static("vendor/pose_landmarker_lite.task"),
             "model_full_url": static("vendor/pose_landmarker_full.task"),
-            "wasm_url": static("vendor/wasm").rstrip("/"),
+            # A folder has no manifest entry: take it from a file inside it.
+            "wasm_url": static("vendor/wasm/vision_wasm_internal.js").rsplit("/", 1)[0],
             "vision_bundle_url": static("vendor/vision_bundle.mjs"),
         },
     )

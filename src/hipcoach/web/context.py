@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 
 def clinic(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     found = getattr(user, "clinic", None) if user is not None and user.is_authenticated else None
-    return {"clinic": found}
+    name = found.display_name(get_language() or "en") if found is not None else ""
+    return {"clinic": found, "clinic_name": name}
