@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -57,6 +58,8 @@ class Socket:
 
     def __init__(self, user: User | None, session_id: int) -> None:
         self.loop = asyncio.new_event_loop()
+        # The communicator starts the application on the current loop: make it ours.
+        asyncio.set_event_loop(self.loop)
         self.comm = WebsocketCommunicator(
             URLRouter(websocket_urlpatterns), f"/ws/sessions/{session_id}/"
         )
@@ -98,8 +101,15 @@ class Socket:
         return replies
 
     def close(self) -> None:
-        self._run(self.comm.disconnect())
+        """Disconnect (if still connected) and let every task of this loop finish."""
+        with contextlib.suppress(Exception):
+            self._run(self.comm.disconnect())
+        pending = asyncio.all_tasks(self.loop)
+        for task in pending:
+            task.cancel()
+        self._run(asyncio.gather(*pending, return_exceptions=True))
         self.loop.close()
+        asyncio.set_event_loop(None)
 
 
 def start(patient: User) -> StretchSession:
@@ -220,12 +230,12 @@ def test_bad_messages_get_errors_and_the_session_goes_on(
 
 def test_strangers_and_anonymous_users_are_refused(patient: User, other_patient: User) -> None:
     session = start(patient)
-    connected, code = Socket(other_patient, session.pk).connect()
-    assert not connected
-    assert code == 4403
-    connected, code = Socket(None, session.pk).connect()
-    assert not connected
-    assert code == 4401
+    for user, expected in ((other_patient, 4403), (None, 4401)):
+        socket = Socket(user, session.pk)
+        connected, code = socket.connect()
+        socket.close()
+        assert not connected
+        assert code == expected
 
 
 def test_timer_only_mode_runs_a_session_without_a_camera(patient: User) -> None:
