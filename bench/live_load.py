@@ -165,6 +165,19 @@ def server_work_per_frame(frames: list[dict[str, Any]]) -> float:
     return statistics.median(times)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its live children (workers), from /proc."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q / 100.0 * len(ordered)))]
@@ -174,6 +187,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--levels", default="1,10,50,100", help="concurrent sessions per run")
     parser.add_argument("--seconds", type=float, default=15.0, help="streaming time per level")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+        help="server processes, as `make run` starts them",
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     frames = recorded_messages()
@@ -203,6 +222,8 @@ def main() -> int:
                 "websockets-sansio",
                 "--log-level",
                 "warning",
+                "--workers",
+                str(args.workers),
             ],
             cwd=ROOT,
             env=env,
@@ -216,20 +237,29 @@ def main() -> int:
                 except OSError:
                     time.sleep(0.2)
             print(
-                f"live load: uvicorn on 127.0.0.1:{port}, {FPS:g} frames/s per session, "
+                f"live load: uvicorn ({args.workers} workers) on 127.0.0.1:{port}, "
+                f"{FPS:g} frames/s per session, "
                 f"{args.seconds:g} s per level, recorded real landmarks"
             )
             for n in levels:
+                server_cpu = cpu_seconds(server.pid)
+                client_cpu = time.process_time()
+                wall = time.monotonic()
                 rtts, errors = asyncio.run(run_level(port, patients[:n], frames, args.seconds))
-                if rtts:
-                    print(
-                        f"  {n:4d} sessions: {len(rtts):6d} frames, round trip p50 "
-                        f"{percentile(rtts, 50):6.1f} ms, p99 {percentile(rtts, 99):6.1f} ms, "
-                        f"errors {errors}"
-                        + ("  (target at 100: p99 < 50 ms, no errors)" if n == 100 else "")
-                    )
-                else:
+                wall = time.monotonic() - wall
+                server_pct = (cpu_seconds(server.pid) - server_cpu) / wall * 100
+                client_pct = (time.process_time() - client_cpu) / wall * 100
+                expected = int(n * FPS * args.seconds)
+                if not rtts:
                     print(f"  {n:4d} sessions: no frames answered, errors {errors}")
+                    continue
+                print(
+                    f"  {n:4d} sessions: {len(rtts):6d}/{expected} frames answered, round trip "
+                    f"p50 {percentile(rtts, 50):6.1f} ms, p99 {percentile(rtts, 99):6.1f} ms, "
+                    f"errors {errors}; CPU: server {server_pct:3.0f} %, load generator "
+                    f"{client_pct:3.0f} % of a core"
+                    + ("  (target at 100: p99 < 50 ms, no errors)" if n == 100 else "")
+                )
         finally:
             server.send_signal(signal.SIGINT)
             try:

@@ -346,7 +346,7 @@ class Browser:
         username, password = DEMO_PATIENT
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
-        self.page.click("form button[type=submit]")
+        self.page.click("main form button[type=submit]")
         expect(self.page).to_have_url(re.compile(rf"/{lang}/$"), timeout=30_000)
 
     def start_session(self) -> None:
