@@ -38,6 +38,7 @@ CLIP_START_S = 6.0
 CLIP_SECONDS = 13.4
 
 DEMO_PATIENT = ("demo-patient", "hipcoach-demo")
+TELEMETRY_HOST = "odml.pa.googleapis.com"
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -263,14 +264,24 @@ class Watch:
         return [url for url in self.requests if not self.local(url)]
 
     def assert_local(self) -> None:
-        """No request left 127.0.0.1; anything tried elsewhere was refused by the CSP."""
+        """No request left 127.0.0.1; anything tried elsewhere was refused by the CSP.
+
+        The pose library posts telemetry to odml.pa.googleapis.com: if it tried, the console
+        must show the Content-Security-Policy refusing it, and no response may have come back.
+        """
         outside = self.outside()
         assert not outside, f"requests left 127.0.0.1: {outside}"
         answered = [url for url in self.responses if not self.local(url)]
         assert not answered, f"responses came from outside: {answered}"
+        telemetry = [line for line in self.console if TELEMETRY_HOST in line]
+        unblocked = [line for line in telemetry if "Content Security Policy" not in line]
+        assert not unblocked, f"telemetry not refused by the CSP: {unblocked}"
 
-    def csp_reports(self) -> list[str]:
-        return [line for line in self.console if "Content Security Policy" in line]
+    def telemetry_blocked(self) -> bool:
+        """Whether the console shows the CSP refusing the pose library's telemetry."""
+        return any(
+            TELEMETRY_HOST in line and "Content Security Policy" in line for line in self.console
+        )
 
     def messages(self, kind: str) -> list[dict[str, Any]]:
         return [m for m in self.received if m.get("type") == kind]
@@ -375,16 +386,21 @@ def playwright_api() -> Iterator[Any]:
         yield p
 
 
-@pytest.fixture
-def open_browser(playwright_api: Any, app_server: str) -> Iterator[OpenBrowser]:
-    """Open Chromium with a fresh profile: ``camera`` a y4m file, or None for no camera.
+class Launcher:
+    """Opens Chromium with a fresh profile each time, and closes them all at the end."""
 
-    ``deny_camera`` refuses the camera permission, as a person pressing "Block" would.
-    """
-    contexts: list[Any] = []
-    profiles: list[str] = []
+    def __init__(self, playwright: Any, base: str) -> None:
+        self.playwright = playwright
+        self.base = base
+        self.contexts: list[Any] = []
+        self.profiles: list[str] = []
 
-    def open_(camera: Path | None = None, *, deny_camera: bool = False) -> Browser:
+    def open(self, camera: Path | None = None, *, deny_camera: bool = False) -> Browser:
+        """``camera``: a y4m file the fake camera plays (looping), or None for no camera.
+
+        ``deny_camera``: a camera exists, but its permission is refused, as a person pressing
+        "Block" would.
+        """
         args = list(CHROMIUM_ARGS)
         if camera is not None:
             args += [
@@ -393,11 +409,10 @@ def open_browser(playwright_api: Any, app_server: str) -> Iterator[OpenBrowser]:
                 f"--use-file-for-fake-video-capture={camera}",
             ]
         elif deny_camera:
-            # A camera exists, but the permission is refused (no fake UI to accept it).
-            args.append("--use-fake-device-for-media-stream")
+            args.append("--use-fake-device-for-media-stream")  # no fake UI to accept it
         profile = tempfile.mkdtemp(prefix="hipcoach-chromium-")
-        profiles.append(profile)
-        context = playwright_api.chromium.launch_persistent_context(
+        self.profiles.append(profile)
+        context = self.playwright.chromium.launch_persistent_context(
             profile,
             executable_path=str(CHROMIUM),
             headless=True,
@@ -405,23 +420,31 @@ def open_browser(playwright_api: Any, app_server: str) -> Iterator[OpenBrowser]:
             viewport={"width": 1280, "height": 900},
             locale="en-US",
         )
-        contexts.append(context)
+        self.contexts.append(context)
         context.set_default_timeout(30_000)
         if deny_camera:
-            cdp = context.browser.new_browser_cdp_session() if context.browser else None
-            if cdp is None:
-                cdp = context.new_cdp_session(context.pages[0])
+            assert context.browser is not None
+            cdp = context.browser.new_browser_cdp_session()
             cdp.send(
                 "Browser.setPermission",
-                {"permission": {"name": "camera"}, "setting": "denied", "origin": app_server},
+                {"permission": {"name": "camera"}, "setting": "denied", "origin": self.base},
             )
         page = context.pages[0] if context.pages else context.new_page()
-        watch = _watch(page, app_server)
-        return Browser(page, watch, app_server)
+        return Browser(page, _watch(page, self.base), self.base)
 
-    yield open_
-    for context in contexts:
-        with contextlib.suppress(Exception):
-            context.close()
-    for profile in profiles:
-        shutil.rmtree(profile, ignore_errors=True)
+    def close(self) -> None:
+        for context in self.contexts:
+            with contextlib.suppress(Exception):
+                context.close()
+        for profile in self.profiles:
+            shutil.rmtree(profile, ignore_errors=True)
+        self.contexts.clear()
+        self.profiles.clear()
+
+
+@pytest.fixture
+def open_browser(playwright_api: Any, app_server: str) -> Iterator[OpenBrowser]:
+    """``open_browser(camera=None, deny_camera=False)``: see ``Launcher.open``."""
+    launcher = Launcher(playwright_api, app_server)
+    yield launcher.open
+    launcher.close()

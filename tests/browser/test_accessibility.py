@@ -1,0 +1,150 @@
+"""axe-core on every page a patient sees, in English and Japanese, as the real server serves it.
+
+axe-core is served by the app itself (/static/vendor/axe.min.js). It runs with its default rules
+plus "color-contrast-enhanced" (WCAG AAA, 7:1), which our pages aim for. A violation of impact
+"serious" or "critical" fails the page.
+
+One browser walks each language through the pages in order (sign-in, home, the live page
+before and after starting on the timer alone, the summary, the history), auditing each; the
+tests then read the audits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import Browser, Launcher
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LANGS = ["en", "ja"]
+PAGES = ["login", "home", "live", "live_timer", "summary", "history"]
+SERIOUS = {"serious", "critical"}
+ENHANCED_CONTRAST = "color-contrast-enhanced"
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    rules: {'color-contrast-enhanced': {enabled: true}},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(' '),
+      impact: n.impact,
+      html: n.html.slice(0, 200),
+      summary: n.failureSummary,
+    })),
+  }));
+}"""
+
+Violations = list[dict[str, Any]]
+Audit = Callable[[str, str], Violations]
+
+
+def run_axe(b: Browser) -> Violations:
+    b.page.add_script_tag(url="/static/vendor/axe.min.js")
+    violations: Violations = b.page.evaluate(AXE_RUN)
+    return violations
+
+
+def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
+    """Visit each page in a patient's order and audit it."""
+    page = b.page
+    b.goto(f"/{lang}/login/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    results["login"] = run_axe(b)
+
+    b.sign_in(lang)
+    results["home"] = run_axe(b)
+
+    b.start_session()
+    results["live"] = run_axe(b)
+
+    # Timer only: the set-up countdown, then a hold with the breathing pacer.
+    page.click("#live-start-timer")
+    session = page.locator("#live-session")
+    expect(session).to_have_attribute("data-mode", "timer")
+    expect(page.locator("#live-notice")).to_be_visible()
+    page.click("#live-in-position")
+    expect(session).to_have_attribute("data-phase", "hold", timeout=10_000)
+    expect(page.locator("#live-pacer")).to_be_visible(timeout=10_000)
+    results["live_timer"] = run_axe(b)
+
+    page.click("#live-end")
+    expect(page.locator("#live-end-dialog")).to_be_visible()
+    page.click("#live-end-confirm")
+    expect(page).to_have_url(re.compile(rf"/{lang}/sessions/\d+/$"), timeout=30_000)
+    results["summary"] = run_axe(b)
+
+    b.goto(f"/{lang}/history/")
+    expect(page.locator("main table, main ul, main ol").first).to_be_visible()
+    results["history"] = run_axe(b)
+    b.watch.assert_local()
+
+
+@pytest.fixture(scope="module")
+def audit(playwright_api: Any, app_server: str) -> Iterator[Audit]:
+    """``audit(lang, page)``: axe's violations on that page, walking the language once."""
+    launcher = Launcher(playwright_api, app_server)
+    walked: dict[str, tuple[dict[str, Violations], str]] = {}
+
+    def get(lang: str, name: str) -> Violations:
+        if lang not in walked:
+            results: dict[str, Violations] = {}
+            error = ""
+            b = launcher.open()
+            try:
+                walk(b, lang, results)
+            except Exception:
+                error = traceback.format_exc(limit=6) + "\n" + b.watch.describe()
+            walked[lang] = (results, error)
+        results, error = walked[lang]
+        if name not in results:
+            pytest.fail(f"could not reach the {name} page in {lang}:\n{error}")
+        return results[name]
+
+    yield get
+    launcher.close()
+
+
+def report(violations: Violations) -> str:
+    return json.dumps(
+        [
+            {
+                "rule": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [f"{n['target']}: {n['summary']}" for n in v["nodes"][:8]],
+            }
+            for v in violations
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_violations(audit: Audit, lang: str, name: str) -> None:
+    violations = [
+        v for v in audit(lang, name) if v["id"] != ENHANCED_CONTRAST and v["impact"] in SERIOUS
+    ]
+    assert not violations, f"axe on {name} ({lang}):\n{report(violations)}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_enhanced_contrast(audit: Audit, lang: str, name: str) -> None:
+    """Text contrast of at least 7:1 (4.5:1 for large text), WCAG 2 AAA."""
+    violations = [v for v in audit(lang, name) if v["id"] == ENHANCED_CONTRAST]
+    assert not violations, f"axe on {name} ({lang}):\n{report(violations)}"
