@@ -9,11 +9,10 @@ change when the camera sits a little in front of or behind the person, as it oft
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from coach.landmarks import BodyLandmark, FloatArray, PoseFrame
+from coach.landmarks import BodyLandmark, PoseFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +61,33 @@ _FEET = (
 )
 
 
-def joint_angle(a: FloatArray, b: FloatArray, c: FloatArray) -> float:
-    """The angle at ``b`` between ``b->a`` and ``b->c`` in degrees (180 = straight)."""
-    v1 = a - b
-    v2 = c - b
-    n = math.sqrt(float(v1 @ v1) * float(v2 @ v2))
+Point = Sequence[float]
+
+
+def joint_angle(a: Point, b: Point, c: Point) -> float:
+    """The angle at ``b`` between ``b->a`` and ``b->c`` in degrees (180 = straight), 2-D or 3-D.
+
+    Plain Python on purpose: for a handful of coordinates it is several times faster than
+    numpy, and it runs for every frame of every live session.
+    """
+    v1 = [float(x) - float(y) for x, y in zip(a, b, strict=True)]
+    v2 = [float(x) - float(y) for x, y in zip(c, b, strict=True)]
+    n = math.sqrt(sum(x * x for x in v1) * sum(x * x for x in v2))
     if n == 0.0:
         return float("nan")
-    return math.degrees(math.acos(max(-1.0, min(1.0, float(v1 @ v2) / n))))
+    dot = sum(x * y for x, y in zip(v1, v2, strict=True))
+    return math.degrees(math.acos(max(-1.0, min(1.0, dot / n))))
 
 
-def inclination(top: FloatArray, bottom: FloatArray) -> float:
+def inclination(top: Point, bottom: Point) -> float:
     """Signed angle of ``bottom->top`` from straight up in the image, positive toward +x."""
-    dx = float(top[0] - bottom[0])
-    dy = float(top[1] - bottom[1])
+    dx = float(top[0]) - float(bottom[0])
+    dy = float(top[1]) - float(bottom[1])
     return math.degrees(math.atan2(dx, -dy))
 
 
-def _norm(v: FloatArray) -> float:
-    return math.sqrt(float(v @ v))
+def _distance(a: Point, b: Point) -> float:
+    return math.hypot(float(a[0]) - float(b[0]), float(a[1]) - float(b[1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +126,23 @@ class Measures:
 
 
 def measure(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
-    p = frame.pixels()
-    z = frame.landmarks[:, 2]
-    joints = frame.world if frame.world is not None else p
-    thigh = 0.5 * (_norm(p[rear.hip] - p[rear.knee]) + _norm(p[front.hip] - p[front.knee]))
-    thigh = max(thigh, 1e-6)
-    rear_shin = max(_norm(p[rear.knee] - p[rear.ankle]), 1e-6)
-    floor = float(np.max(p[list(_FEET), 1]))
-    stride_x = float(p[front.ankle, 0] - p[rear.knee, 0])
+    p: list[list[float]] = frame.pixels().tolist()
+    z = frame.landmarks[:, 2].tolist()
+    joints: list[list[float]] = frame.world.tolist() if frame.world is not None else p
+    thigh = max(
+        0.5 * (_distance(p[rear.hip], p[rear.knee]) + _distance(p[front.hip], p[front.knee])),
+        1e-6,
+    )
+    rear_shin = max(_distance(p[rear.knee], p[rear.ankle]), 1e-6)
+    floor = max(p[i][1] for i in _FEET)
+    stride_x = p[front.ankle][0] - p[rear.knee][0]
     facing = -1 if stride_x < 0 else 1
-    mid_shoulder = 0.5 * (p[BodyLandmark.LEFT_SHOULDER] + p[BodyLandmark.RIGHT_SHOULDER])
-    mid_hip = 0.5 * (p[BodyLandmark.LEFT_HIP] + p[BodyLandmark.RIGHT_HIP])
-    torso = max(_norm(mid_shoulder - mid_hip), 1e-6)
-    nose_dx = float(p[BodyLandmark.NOSE, 0] - mid_shoulder[0]) / torso
+    ls, rs = p[BodyLandmark.LEFT_SHOULDER], p[BodyLandmark.RIGHT_SHOULDER]
+    lh, rh = p[BodyLandmark.LEFT_HIP], p[BodyLandmark.RIGHT_HIP]
+    mid_shoulder = [0.5 * (ls[0] + rs[0]), 0.5 * (ls[1] + rs[1])]
+    mid_hip = [0.5 * (lh[0] + rh[0]), 0.5 * (lh[1] + rh[1])]
+    torso = max(_distance(mid_shoulder, mid_hip), 1e-6)
+    nose_dx = (p[BodyLandmark.NOSE][0] - mid_shoulder[0]) / torso
     nose_facing = 0 if abs(nose_dx) < 0.03 else (1 if nose_dx > 0 else -1)
     return Measures(
         facing=facing,
@@ -140,18 +151,15 @@ def measure(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
         rear_hip_extension=facing * inclination(p[rear.hip], p[rear.knee]),
         trunk_lean=facing * inclination(mid_shoulder, mid_hip),
         front_shin_tilt=abs(inclination(p[front.knee], p[front.ankle])),
-        rear_knee_height=(floor - float(p[rear.knee, 1])) / thigh,
-        front_knee_height=(floor - float(p[front.knee, 1])) / thigh,
-        hip_height=float(p[rear.knee, 1] - p[rear.hip, 1]) / thigh,
-        rear_ankle_rise=float(p[rear.knee, 1] - p[rear.ankle, 1]) / rear_shin,
-        rear_toe_rise=float(p[rear.knee, 1] - p[rear.toe, 1]) / rear_shin,
+        rear_knee_height=(floor - p[rear.knee][1]) / thigh,
+        front_knee_height=(floor - p[front.knee][1]) / thigh,
+        hip_height=(p[rear.knee][1] - p[rear.hip][1]) / thigh,
+        rear_ankle_rise=(p[rear.knee][1] - p[rear.ankle][1]) / rear_shin,
+        rear_toe_rise=(p[rear.knee][1] - p[rear.toe][1]) / rear_shin,
         stride=abs(stride_x) / thigh,
-        shoulder_width=abs(
-            float(p[BodyLandmark.LEFT_SHOULDER, 0] - p[BodyLandmark.RIGHT_SHOULDER, 0])
-        )
-        / torso,
-        hip_width=abs(float(p[BodyLandmark.LEFT_HIP, 0] - p[BodyLandmark.RIGHT_HIP, 0])) / thigh,
-        rear_depth=float(np.mean(z[[rear.hip, rear.knee, rear.ankle]]))
-        - float(np.mean(z[[front.hip, front.knee, front.ankle]])),
+        shoulder_width=abs(ls[0] - rs[0]) / torso,
+        hip_width=abs(lh[0] - rh[0]) / thigh,
+        rear_depth=(z[rear.hip] + z[rear.knee] + z[rear.ankle]) / 3.0
+        - (z[front.hip] + z[front.knee] + z[front.ankle]) / 3.0,
         nose_facing=nose_facing,
     )
