@@ -12,69 +12,41 @@ Everything here skips with the reason when Chromium, ffmpeg, the vendored pose l
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-VISION_BUNDLE = REPO / "src" / "hipcoach" / "static" / "vendor" / "vision_bundle.mjs"
+# The harness beside this file, importable under pytest's importlib mode (as in tests/engine).
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+from browser_harness import (  # noqa: E402
+    REPO,
+    Launcher,
+    OpenBrowser,
+    Server,
+    missing_prerequisite,
+)
+
 CLIP = Path("videos") / "cornell_kneeling_hip_flexor.mp4"
 # The hold in the clip: the person is in position from about 6 s to the end (19.4 s).
 CLIP_START_S = 6.0
 CLIP_SECONDS = 13.4
 
-DEMO_PATIENT = ("demo-patient", "hipcoach-demo")
-TELEMETRY_HOST = "odml.pa.googleapis.com"
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    # Timers and video frames keep their pace in a headless tab that never has focus.
-    "--disable-background-timer-throttling",
-    "--disable-renderer-backgrounding",
-    "--disable-backgrounding-occluded-windows",
-    "--autoplay-policy=no-user-gesture-required",
-]
-
 SERVER_START_TIMEOUT_S = 120
 SERVER_STOP_TIMEOUT_S = 15
 
 
-def _missing_prerequisite() -> str | None:
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing: browser tests need Debian's chromium (apt install chromium)"
-    if shutil.which("ffmpeg") is None:
-        return "ffmpeg is missing: browser tests make the fake camera with it (apt install ffmpeg)"
-    if not VISION_BUNDLE.is_file():
-        return f"{VISION_BUNDLE.relative_to(REPO)} is absent: run make static"
-    try:
-        import playwright.sync_api  # noqa: F401, PLC0415
-    except ImportError:
-        return "playwright is not installed: run make install"
-    return None
-
-
-MISSING = _missing_prerequisite()
+MISSING = missing_prerequisite()
 
 
 @pytest.fixture(autouse=True)
@@ -144,8 +116,8 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as ``make run`` serves it, with DEBUG off; yields its base URL."""
+def hipcoach_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app as ``make run`` serves it, with DEBUG off, on a free port."""
     if MISSING:
         pytest.skip(MISSING)
     root = tmp_path_factory.mktemp("hipcoach-server")
@@ -186,16 +158,19 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     try:
         _wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", log)
     finally:
         _stop(proc)
-        errors = [
-            line
-            for line in _tail(log, 400).splitlines()
-            if "Traceback" in line or " 500 " in line or "ERROR" in line
-        ]
-        if errors:
-            print("server log had errors:\n" + _tail(log, 80), file=sys.stderr)
+
+
+@pytest.fixture
+def app_server(hipcoach_server: Server) -> Iterator[str]:
+    """The server's base URL; the test fails if the server logged an exception meanwhile."""
+    offset = hipcoach_server.log_size()
+    yield hipcoach_server.base
+    errors = hipcoach_server.errors_since(offset)
+    if errors:
+        pytest.fail(f"the server logged an error during the test:\n{errors}")
 
 
 # -- the fake camera -------------------------------------------------------------------------
@@ -243,203 +218,18 @@ def fake_camera(pose_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 # -- the browser -----------------------------------------------------------------------------
 
 
-@dataclass
-class Watch:
-    """Everything a page did on the network and said on its console."""
-
-    base: str
-    requests: list[str] = field(default_factory=list)
-    responses: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    received: list[dict[str, Any]] = field(default_factory=list)
-    sent_types: dict[str, int] = field(default_factory=dict)
-
-    def local(self, url: str) -> bool:
-        host = self.base.split("://", 1)[1]
-        return url.startswith(("data:", "blob:", f"http://{host}/", f"ws://{host}/"))
-
-    def outside(self) -> list[str]:
-        return [url for url in self.requests if not self.local(url)]
-
-    def assert_local(self) -> None:
-        """No request left 127.0.0.1; anything tried elsewhere was refused by the CSP.
-
-        The pose library posts telemetry to odml.pa.googleapis.com: if it tried, the console
-        must show the Content-Security-Policy refusing it, and no response may have come back.
-        """
-        outside = self.outside()
-        assert not outside, f"requests left 127.0.0.1: {outside}"
-        answered = [url for url in self.responses if not self.local(url)]
-        assert not answered, f"responses came from outside: {answered}"
-        telemetry = [line for line in self.console if TELEMETRY_HOST in line]
-        unblocked = [line for line in telemetry if "Content Security Policy" not in line]
-        assert not unblocked, f"telemetry not refused by the CSP: {unblocked}"
-
-    def telemetry_blocked(self) -> bool:
-        """Whether the console shows the CSP refusing the pose library's telemetry."""
-        return any(
-            TELEMETRY_HOST in line and "Content Security Policy" in line for line in self.console
-        )
-
-    def messages(self, kind: str) -> list[dict[str, Any]]:
-        return [m for m in self.received if m.get("type") == kind]
-
-    def states(self) -> list[dict[str, Any]]:
-        return [m["state"] for m in self.received if isinstance(m.get("state"), dict)]
-
-    def describe(self) -> str:
-        kinds: dict[str, int] = {}
-        for message in self.received:
-            kinds[str(message.get("type"))] = kinds.get(str(message.get("type")), 0) + 1
-        return json.dumps(
-            {
-                "received": kinds,
-                "sent": self.sent_types,
-                "last_state": (self.states() or [None])[-1],
-                "errors": self.errors[-10:],
-                "console": self.console[-25:],
-                "failed": self.failed[-10:],
-            },
-            ensure_ascii=False,
-            indent=1,
-            default=str,
-        )
-
-
-def _watch(page: Any, base: str) -> Watch:
-    watch = Watch(base)
-    context = page.context
-    # The context sees requests from workers too, not only the page's.
-    context.on("request", lambda r: watch.requests.append(r.url))
-    context.on("response", lambda r: watch.responses.append(r.url))
-    context.on("requestfailed", lambda r: watch.failed.append((r.url, str(r.failure))))
-    page.on("console", lambda m: watch.console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: watch.errors.append(str(e)))
-
-    def on_frame_received(payload: str | bytes) -> None:
-        if isinstance(payload, str):
-            with contextlib.suppress(ValueError):
-                message = json.loads(payload)
-                if isinstance(message, dict):
-                    watch.received.append(message)
-
-    def on_frame_sent(payload: str | bytes) -> None:
-        if isinstance(payload, str):
-            match = re.match(r'\{"type":\s*"(\w+)"', payload)
-            kind = match.group(1) if match else "?"
-            watch.sent_types[kind] = watch.sent_types.get(kind, 0) + 1
-
-    def on_websocket(ws: Any) -> None:
-        watch.requests.append(ws.url)
-        ws.on("framereceived", on_frame_received)
-        ws.on("framesent", on_frame_sent)
-
-    page.on("websocket", on_websocket)
-    return watch
-
-
-@dataclass
-class Browser:
-    page: Any
-    watch: Watch
-    base: str
-
-    def goto(self, path: str) -> None:
-        self.page.goto(self.base + path, wait_until="load")
-
-    def sign_in(self, lang: str = "en") -> None:
-        """Through the real login form, as the demo patient."""
-        from playwright.sync_api import expect  # noqa: PLC0415
-
-        self.goto(f"/{lang}/login/")
-        username, password = DEMO_PATIENT
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", password)
-        self.page.click("main form button[type=submit]")
-        expect(self.page).to_have_url(re.compile(rf"/{lang}/$"), timeout=30_000)
-
-    def start_session(self) -> None:
-        """Press "Start today's session" on the home page; lands on the live page."""
-        from playwright.sync_api import expect  # noqa: PLC0415
-
-        self.page.click("form[action*='sessions/start'] button[type=submit]")
-        expect(self.page).to_have_url(re.compile(r"/sessions/\d+/live/$"), timeout=30_000)
-        # The socket is open and the server's hello has been drawn.
-        expect(self.page.locator("#live-set-line")).to_have_text(re.compile(r"\S"))
-
-    def text(self, selector: str) -> str:
-        return str(self.page.locator(selector).text_content() or "").strip()
-
-
-OpenBrowser = Callable[..., Browser]
-
-
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's event loop must be gone before the rest of the test
+# run, whose Django tests refuse to touch the database while an event loop runs.
+@pytest.fixture(scope="module")
 def playwright_api() -> Iterator[Any]:
     if MISSING:
         pytest.skip(MISSING)
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415
 
+    # A loaded 2-core machine is slow: wait longer than Playwright's 5 s before failing.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         yield p
-
-
-class Launcher:
-    """Opens Chromium with a fresh profile each time, and closes them all at the end."""
-
-    def __init__(self, playwright: Any, base: str) -> None:
-        self.playwright = playwright
-        self.base = base
-        self.contexts: list[Any] = []
-        self.profiles: list[str] = []
-
-    def open(self, camera: Path | None = None, *, deny_camera: bool = False) -> Browser:
-        """``camera``: a y4m file the fake camera plays (looping), or None for no camera.
-
-        ``deny_camera``: a camera exists, but its permission is refused, as a person pressing
-        "Block" would.
-        """
-        args = list(CHROMIUM_ARGS)
-        if camera is not None:
-            args += [
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                f"--use-file-for-fake-video-capture={camera}",
-            ]
-        elif deny_camera:
-            args.append("--use-fake-device-for-media-stream")  # no fake UI to accept it
-        profile = tempfile.mkdtemp(prefix="hipcoach-chromium-")
-        self.profiles.append(profile)
-        context = self.playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=args,
-            viewport={"width": 1280, "height": 900},
-            locale="en-US",
-        )
-        self.contexts.append(context)
-        context.set_default_timeout(30_000)
-        if deny_camera:
-            assert context.browser is not None
-            cdp = context.browser.new_browser_cdp_session()
-            cdp.send(
-                "Browser.setPermission",
-                {"permission": {"name": "camera"}, "setting": "denied", "origin": self.base},
-            )
-        page = context.pages[0] if context.pages else context.new_page()
-        return Browser(page, _watch(page, self.base), self.base)
-
-    def close(self) -> None:
-        for context in self.contexts:
-            with contextlib.suppress(Exception):
-                context.close()
-        for profile in self.profiles:
-            shutil.rmtree(profile, ignore_errors=True)
-        self.contexts.clear()
-        self.profiles.clear()
 
 
 @pytest.fixture

@@ -5,22 +5,25 @@ plus "color-contrast-enhanced" (WCAG AAA, 7:1), which our pages aim for. A viola
 "serious" or "critical" fails the page.
 
 One browser walks each language through the pages in order (sign-in, home, the live page
-before and after starting on the timer alone, the summary, the history), auditing each; the
-tests then read the audits.
+before starting and holding on the timer alone, the summary with the set just saved, the
+history), auditing each; the tests then read the audits.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from browser_harness import Browser, Launcher, Server
 
-from .conftest import Browser, Launcher
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed: run make install"
+).expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,6 +70,9 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     b.sign_in(lang)
     results["home"] = run_axe(b)
 
+    # The page's clock is Playwright's from here on: it runs as usual until the walk moves it
+    # forward to finish a set, so that the summary has its table of sets.
+    page.clock.install()
     b.start_session()
     results["live"] = run_axe(b)
 
@@ -75,38 +81,51 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     session = page.locator("#live-session")
     expect(session).to_have_attribute("data-mode", "timer")
     expect(page.locator("#live-notice")).to_be_visible()
+    expect(page.locator("#live-in-position")).to_be_visible()
     page.click("#live-in-position")
     expect(session).to_have_attribute("data-phase", "hold", timeout=10_000)
     expect(page.locator("#live-pacer")).to_be_visible(timeout=10_000)
     results["live_timer"] = run_axe(b)
 
+    # 30 s of ticks at once: the set is saved and the rest begins.
+    page.clock.run_for(31_000)
+    expect(session).to_have_attribute("data-phase", "rest", timeout=30_000)
+    deadline = time.monotonic() + 30
+    while not b.watch.messages("saved"):  # stored, so the summary will list it
+        assert time.monotonic() < deadline, f"no set was saved\n{b.watch.describe()}"
+        page.wait_for_timeout(200)
     page.click("#live-end")
     expect(page.locator("#live-end-dialog")).to_be_visible()
     page.click("#live-end-confirm")
     expect(page).to_have_url(re.compile(rf"/{lang}/sessions/\d+/$"), timeout=30_000)
+    expect(page.locator("table.sets tbody tr")).to_have_count(1)
     results["summary"] = run_axe(b)
 
     b.goto(f"/{lang}/history/")
-    expect(page.locator("main table, main ul, main ol").first).to_be_visible()
+    expect(page.locator("main table.sessions")).to_be_visible()
     results["history"] = run_axe(b)
     b.watch.assert_local()
 
 
 @pytest.fixture(scope="module")
-def audit(playwright_api: Any, app_server: str) -> Iterator[Audit]:
+def audit(playwright_api: Any, hipcoach_server: Server) -> Iterator[Audit]:
     """``audit(lang, page)``: axe's violations on that page, walking the language once."""
-    launcher = Launcher(playwright_api, app_server)
+    launcher = Launcher(playwright_api, hipcoach_server.base)
     walked: dict[str, tuple[dict[str, Violations], str]] = {}
 
     def get(lang: str, name: str) -> Violations:
         if lang not in walked:
             results: dict[str, Violations] = {}
             error = ""
+            offset = hipcoach_server.log_size()
             b = launcher.open()
             try:
                 walk(b, lang, results)
             except Exception:
                 error = traceback.format_exc(limit=6) + "\n" + b.watch.describe()
+            server_errors = hipcoach_server.errors_since(offset)
+            if server_errors:
+                results, error = {}, f"the server logged an error:\n{server_errors}"
             walked[lang] = (results, error)
         results, error = walked[lang]
         if name not in results:

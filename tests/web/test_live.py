@@ -12,6 +12,7 @@ import pytest
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 
 from coach.landmarks import PoseFrame, frame_to_dict
 from hipcoach.accounts.models import User
@@ -255,7 +256,16 @@ def test_timer_only_mode_runs_a_session_without_a_camera(patient: User) -> None:
     session.refresh_from_db()
     assert session.mode == "timer"
     assert session.status == SessionStatus.COMPLETED
-    assert SetResult.objects.filter(session=session).count() == 2
+    results = SetResult.objects.filter(session=session)
+    assert results.count() == 2
+    # Nothing checked the form: the time is stored, but never called good form.
+    assert not any(r.form_checked for r in results)
+    assert session.good_form_s() == 0.0
+    client = Client()
+    client.force_login(patient)
+    summary = client.get(f"/en/sessions/{session.pk}/").content.decode()
+    assert "Timer only: form not checked" in summary
+    assert "Good form throughout" not in summary
     [finished] = socket.exchange({"type": "tick", "timestamp_ms": t + 1000})
     assert finished["code"] == "finished"
     socket.close()

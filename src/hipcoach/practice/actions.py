@@ -45,7 +45,9 @@ def do_start_session(patient: User, program: Program, *, language: str) -> Stret
     )
 
 
-def do_record_set(session: StretchSession, record: SetRecord, *, clock_ms: float) -> SetResult:
+def do_record_set(
+    session: StretchSession, record: SetRecord, *, clock_ms: float, form_checked: bool = True
+) -> SetResult:
     """Store a finished set at once. Idempotent: the same set twice keeps the first."""
     with transaction.atomic():
         try:
@@ -56,6 +58,7 @@ def do_record_set(session: StretchSession, record: SetRecord, *, clock_ms: float
                 target_s=record.target_s,
                 good_form_s=round(record.good_form_ms / 1000.0, 2),
                 completed=record.completed,
+                form_checked=form_checked,
                 faults={k: round(v / 1000.0, 2) for k, v in record.fault_ms.items()},
                 max_rear_hip_extension=record.max_rear_hip_extension,
             )

@@ -207,9 +207,16 @@ class LiveSession:
                 record, clock = event.record, self._clock_ms
                 self._sets_done += 1
                 self._writes.append(
-                    functools.partial(actions.do_record_set, self.record, record, clock_ms=clock)
+                    functools.partial(
+                        actions.do_record_set,
+                        self.record,
+                        record,
+                        clock_ms=clock,
+                        form_checked=not self.engine.timer_only,
+                    )
                 )
-                replies.append({"type": "saved", "set": record.to_dict()})
+                saved = {**record.to_dict(), "form_checked": not self.engine.timer_only}
+                replies.append({"type": "saved", "set": saved})
         state = {"type": "state", "state": self._state(assessment), "pose": self._pose(assessment)}
         if echo is not None:
             frame = echo.get("frame")

@@ -106,7 +106,8 @@ class StretchSession(models.Model):
         return Side(self.first_side) if self.first_side else None
 
     def good_form_s(self) -> float:
-        return float(sum(s.good_form_s for s in self.sets.all()))
+        """Seconds of hold the camera saw in good form (timer-only sets do not count)."""
+        return float(sum(s.good_form_s for s in self.sets.all() if s.form_checked))
 
 
 class SetResult(models.Model):
@@ -118,6 +119,8 @@ class SetResult(models.Model):
     target_s = models.FloatField()
     good_form_s = models.FloatField()
     completed = models.BooleanField(default=True)
+    # False for timer-only sets: nothing checked the form, so their time is not "good form".
+    form_checked = models.BooleanField(default=True)
     faults = models.JSONField(default=dict)
     max_rear_hip_extension = models.FloatField(null=True, blank=True)
     finished_at = models.DateTimeField(auto_now_add=True)

@@ -108,7 +108,8 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "rows": rows,
-            "good_form_s": sum(s.good_form_s for s in sets),
+            "good_form_s": sum(s.good_form_s for s in sets if s.form_checked),
+            "timer_only_s": sum(s.good_form_s for s in sets if not s.form_checked),
             "sets_done": sum(1 for s in sets if s.completed),
             "sets_total": session.sets_per_side * 2,
             "extension": _extension_by_side(sets),

@@ -1,0 +1,264 @@
+"""The browser side of the browser tests: Chromium with a fresh profile, and what a page did.
+
+Playwright is imported lazily, so that conftest.py can import this module and skip the tests
+with the reason when Playwright, Chromium, ffmpeg or the vendored pose library is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+VISION_BUNDLE = REPO / "src" / "hipcoach" / "static" / "vendor" / "vision_bundle.mjs"
+
+DEMO_PATIENT = ("demo-patient", "hipcoach-demo")
+TELEMETRY_HOST = "odml.pa.googleapis.com"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    # Timers and video frames keep their pace in a headless tab that never has focus.
+    "--disable-background-timer-throttling",
+    "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def missing_prerequisite() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing: browser tests need Debian's chromium (apt install chromium)"
+    if shutil.which("ffmpeg") is None:
+        return "ffmpeg is missing: browser tests make the fake camera with it (apt install ffmpeg)"
+    if not VISION_BUNDLE.is_file():
+        return f"{VISION_BUNDLE.relative_to(REPO)} is absent: run make static"
+    try:
+        import playwright.sync_api  # noqa: F401, PLC0415
+    except ImportError:
+        return "playwright is not installed: run make install"
+    return None
+
+
+@dataclass
+class Server:
+    """The app in its subprocess: where it answers, and its log."""
+
+    base: str
+    log: Path
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def errors_since(self, offset: int) -> str:
+        """The server's log since ``offset`` when it shows an exception or a 500, else ''."""
+        with self.log.open("rb") as f:
+            f.seek(offset)
+            text = f.read().decode("utf-8", errors="replace")
+        if "Traceback" in text or '" 500' in text:
+            return text[-6000:]
+        return ""
+
+
+@dataclass
+class Watch:
+    """Everything a page did on the network and said on its console."""
+
+    base: str
+    requests: list[str] = field(default_factory=list)
+    responses: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)
+    sent_types: dict[str, int] = field(default_factory=dict)
+
+    def local(self, url: str) -> bool:
+        host = self.base.split("://", 1)[1]
+        return url.startswith(("data:", "blob:", f"http://{host}/", f"ws://{host}/"))
+
+    def outside(self) -> list[str]:
+        return [url for url in self.requests if not self.local(url)]
+
+    def assert_local(self) -> None:
+        """No request left 127.0.0.1; anything tried elsewhere was refused by the CSP.
+
+        The pose library posts telemetry to odml.pa.googleapis.com: if it tried, the console
+        must show the Content-Security-Policy refusing it, and no response may have come back.
+        """
+        outside = self.outside()
+        assert not outside, f"requests left 127.0.0.1: {outside}"
+        answered = [url for url in self.responses if not self.local(url)]
+        assert not answered, f"responses came from outside: {answered}"
+        telemetry = [line for line in self.console if TELEMETRY_HOST in line]
+        unblocked = [line for line in telemetry if "Content Security Policy" not in line]
+        assert not unblocked, f"telemetry not refused by the CSP: {unblocked}"
+
+    def telemetry_blocked(self) -> bool:
+        """Whether the console shows the CSP refusing the pose library's telemetry."""
+        return any(
+            TELEMETRY_HOST in line and "Content Security Policy" in line for line in self.console
+        )
+
+    def messages(self, kind: str) -> list[dict[str, Any]]:
+        return [m for m in self.received if m.get("type") == kind]
+
+    def states(self) -> list[dict[str, Any]]:
+        return [m["state"] for m in self.received if isinstance(m.get("state"), dict)]
+
+    def describe(self) -> str:
+        kinds: dict[str, int] = {}
+        for message in self.received:
+            kinds[str(message.get("type"))] = kinds.get(str(message.get("type")), 0) + 1
+        return json.dumps(
+            {
+                "received": kinds,
+                "sent": self.sent_types,
+                "last_state": (self.states() or [None])[-1],
+                "errors": self.errors[-10:],
+                "console": self.console[-25:],
+                "failed": self.failed[-10:],
+            },
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        )
+
+
+def watch_page(page: Any, base: str) -> Watch:
+    watch = Watch(base)
+    context = page.context
+    # The context sees requests from workers too, not only the page's.
+    context.on("request", lambda r: watch.requests.append(r.url))
+    context.on("response", lambda r: watch.responses.append(r.url))
+    context.on("requestfailed", lambda r: watch.failed.append((r.url, str(r.failure))))
+    page.on("console", lambda m: watch.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: watch.errors.append(str(e)))
+
+    def on_frame_received(payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            with contextlib.suppress(ValueError):
+                message = json.loads(payload)
+                if isinstance(message, dict):
+                    watch.received.append(message)
+
+    def on_frame_sent(payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            match = re.match(r'\{"type":\s*"(\w+)"', payload)
+            kind = match.group(1) if match else "?"
+            watch.sent_types[kind] = watch.sent_types.get(kind, 0) + 1
+
+    def on_websocket(ws: Any) -> None:
+        watch.requests.append(ws.url)
+        ws.on("framereceived", on_frame_received)
+        ws.on("framesent", on_frame_sent)
+
+    page.on("websocket", on_websocket)
+    return watch
+
+
+@dataclass
+class Browser:
+    page: Any
+    watch: Watch
+    base: str
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path, wait_until="load")
+
+    def sign_in(self, lang: str = "en") -> None:
+        """Through the real login form, as the demo patient."""
+        from playwright.sync_api import expect  # noqa: PLC0415
+
+        self.goto(f"/{lang}/login/")
+        username, password = DEMO_PATIENT
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("main form button[type=submit]")
+        expect(self.page).to_have_url(re.compile(rf"/{lang}/$"), timeout=30_000)
+
+    def start_session(self) -> None:
+        """Press "Start today's session" on the home page; lands on the live page."""
+        from playwright.sync_api import expect  # noqa: PLC0415
+
+        self.page.click("form[action*='sessions/start'] button[type=submit]")
+        expect(self.page).to_have_url(re.compile(r"/sessions/\d+/live/$"), timeout=30_000)
+        # The socket is open and the server's hello has been drawn.
+        expect(self.page.locator("#live-set-line")).to_have_text(re.compile(r"\S"))
+
+    def text(self, selector: str) -> str:
+        return str(self.page.locator(selector).text_content() or "").strip()
+
+
+OpenBrowser = Callable[..., Browser]
+
+
+class Launcher:
+    """Opens Chromium with a fresh profile each time, and closes them all at the end."""
+
+    def __init__(self, playwright: Any, base: str) -> None:
+        self.playwright = playwright
+        self.base = base
+        self.contexts: list[Any] = []
+        self.profiles: list[str] = []
+
+    def open(self, camera: Path | None = None, *, deny_camera: bool = False) -> Browser:
+        """``camera``: a y4m file the fake camera plays (looping), or None for no camera.
+
+        ``deny_camera``: a camera exists, but its permission is refused, as a person pressing
+        "Block" would.
+        """
+        args = list(CHROMIUM_ARGS)
+        if camera is not None:
+            args += [
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera}",
+            ]
+        elif deny_camera:
+            args.append("--use-fake-device-for-media-stream")  # no fake UI to accept it
+        profile = tempfile.mkdtemp(prefix="hipcoach-chromium-")
+        self.profiles.append(profile)
+        context = self.playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=args,
+            viewport={"width": 1280, "height": 900},
+            locale="en-US",
+        )
+        self.contexts.append(context)
+        context.set_default_timeout(30_000)
+        if deny_camera:
+            assert context.browser is not None
+            cdp = context.browser.new_browser_cdp_session()
+            cdp.send(
+                "Browser.setPermission",
+                {"permission": {"name": "camera"}, "setting": "denied", "origin": self.base},
+            )
+        page = context.pages[0] if context.pages else context.new_page()
+        return Browser(page, watch_page(page, self.base), self.base)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            with contextlib.suppress(Exception):
+                context.close()
+        for profile in self.profiles:
+            shutil.rmtree(profile, ignore_errors=True)
+        self.contexts.clear()
+        self.profiles.clear()
