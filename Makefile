@@ -38,6 +38,9 @@ MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/
   --ignore 'bench/*' --ignore 'var/*' --ignore 'src/hipcoach/static/vendor/*'
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two server processes: one live session socket costs little, but at 100 people × 15 frames/s
+# a single Python process runs out of one core (make bench shows it).
+WORKERS ?= 2
 
 .PHONY: help install npm models static messages test lint run sample bench clean distclean
 
@@ -91,7 +94,8 @@ run: install npm models static
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) seed_demo
 	@echo "hipcoach is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/uvicorn hipcoach.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
+	$(BIN)/uvicorn hipcoach.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio \
+	  --workers $(WORKERS) --ws-max-size 131072
 
 sample: install npm models
 	@if [ -f $(SAMPLE_VIDEO) ]; then \
