@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hipcoach.accounts",
     "hipcoach.clinics",
     "hipcoach.practice",
+    "hipcoach.checkin",
     "hipcoach.live",
     "hipcoach.web",
 ]

@@ -193,9 +193,14 @@ class Browser:
         expect(self.page).to_have_url(re.compile(rf"/{lang}/$"), timeout=30_000)
 
     def start_session(self) -> None:
-        """Press "Start today's session" on the home page; lands on the live page."""
+        """Press "Start today's session", pass the check-in (pain 2, nothing else), start."""
         from playwright.sync_api import expect  # noqa: PLC0415
 
+        self.page.click("a[href*='check-in']")
+        expect(self.page).to_have_url(re.compile(r"/check-in/$"), timeout=30_000)
+        self.page.check("#id_pain_now_2")
+        self.page.click("form.checkin button[type=submit]")
+        expect(self.page).to_have_url(re.compile(r"/check-in/\d+/$"), timeout=30_000)
         self.page.click("form[action*='sessions/start'] button[type=submit]")
         expect(self.page).to_have_url(re.compile(r"/sessions/\d+/live/$"), timeout=30_000)
         # The socket is open and the server's hello has been drawn.

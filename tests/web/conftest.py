@@ -8,6 +8,8 @@ import pytest
 
 from coach.landmarks import PoseFrame
 from hipcoach.accounts.models import Role, User
+from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program
 from pose import landmark_file
@@ -32,6 +34,13 @@ def patient(clinic: Clinic) -> User:
     user = make_user("pat", Role.PATIENT, clinic)
     do_create_program(user, hold_s=20, sets_per_side=1)
     return user
+
+
+@pytest.fixture
+def checked_in(patient: User) -> User:
+    """The patient after a check-in that found nothing: ready to start a session."""
+    do_check_in(patient, Answers(pain_now=2))
+    return patient
 
 
 @pytest.fixture

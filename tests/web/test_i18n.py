@@ -16,6 +16,8 @@ from django.test import Client
 from coach.assessment import Side
 from coach.events import SetRecord
 from hipcoach.accounts.models import User
+from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.screening import Answers
 from hipcoach.practice.actions import do_record_set, do_start_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +131,7 @@ def english_left_in(html: str) -> set[str]:
     return words - ALLOWED
 
 
-def test_japanese_pages_show_no_english(patient: User) -> None:
+def test_japanese_pages_show_no_english(patient: User, clinician: User) -> None:
     program = patient.programs.first()
     assert program is not None
     session = do_start_session(patient, program, language="ja")
@@ -140,12 +142,20 @@ def test_japanese_pages_show_no_english(patient: User) -> None:
     client = Client()
     assert english_left_in(client.get("/ja/login/").content.decode()) == set()
     client.force_login(patient)
-    for url in (
+    stop = do_check_in(patient, Answers(pain_now=3, symptoms={"leg_coldness": "left"}))
+    standing = do_check_in(patient, Answers(pain_now=3, yes=frozenset({"cannot_kneel"})))
+    urls = (
         "/ja/",
         "/ja/history/",
+        "/ja/check-in/",
+        f"/ja/check-in/{stop.pk}/",
+        f"/ja/check-in/{standing.pk}/",
         f"/ja/sessions/{session.pk}/",
         f"/ja/sessions/{session.pk}/live/",
-    ):
+    )
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         assert english_left_in(response.content.decode()) == set(), url
+    client.force_login(clinician)
+    assert english_left_in(client.get("/ja/").content.decode()) == set()

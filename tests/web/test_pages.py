@@ -39,7 +39,8 @@ def test_sign_in_with_the_real_form(patient: User) -> None:
     assert "didn't match" in bad.content.decode().replace("&#x27;", "'").replace("&#39;", "'")
 
 
-def test_a_patient_starts_a_session_and_earlier_active_ones_end(patient: User) -> None:
+def test_a_patient_starts_a_session_and_earlier_active_ones_end(checked_in: User) -> None:
+    patient = checked_in
     client = signed_in(patient)
     home = client.get("/en/")
     assert b"Hold 20 seconds, 1 set on each side." in home.content
@@ -53,14 +54,16 @@ def test_a_patient_starts_a_session_and_earlier_active_ones_end(patient: User) -
     assert sessions[1].sets_per_side == 1
 
 
-def test_a_start_needs_post_and_a_patient(patient: User, clinician: User) -> None:
+def test_a_start_needs_post_and_a_patient(checked_in: User, clinician: User) -> None:
+    patient = checked_in
     assert signed_in(patient).get("/en/sessions/start/").status_code == 405
     assert signed_in(clinician).post("/en/sessions/start/").status_code == 403
 
 
 def test_nobody_reads_another_patients_session(
-    patient: User, other_patient: User, clinician: User
+    checked_in: User, other_patient: User, clinician: User
 ) -> None:
+    patient = checked_in
     client = signed_in(patient)
     client.post("/en/sessions/start/")
     session = StretchSession.objects.get(patient=patient)

@@ -28,8 +28,13 @@ def do_create_program(
 
 
 @transaction.atomic
-def do_start_session(patient: User, program: Program, *, language: str) -> StretchSession:
-    """A new session; an earlier one left active (a closed tab) is ended early first."""
+def do_start_session(
+    patient: User, program: Program, *, language: str, variant: str = ""
+) -> StretchSession:
+    """A new session; an earlier one left active (a closed tab) is ended early first.
+
+    The standing variant runs on the timer: the camera only knows the kneeling position.
+    """
     StretchSession.objects.filter(patient=patient, status=SessionStatus.ACTIVE).update(
         status=SessionStatus.ENDED_EARLY, ended_at=timezone.now()
     )
@@ -42,6 +47,8 @@ def do_start_session(patient: User, program: Program, *, language: str) -> Stret
         sets_per_side=protocol.sets_per_side,
         first_side=protocol.first_side.value if protocol.first_side else "",
         language=language,
+        variant=variant,
+        mode=SessionMode.TIMER if variant == "standing" else SessionMode.CAMERA,
     )
 
 

@@ -84,6 +84,8 @@ class StretchSession(models.Model):
         max_length=16, choices=SessionStatus.choices, default=SessionStatus.ACTIVE
     )
     mode = models.CharField(max_length=8, choices=SessionMode.choices, default=SessionMode.CAMERA)
+    # "" the article's stretch; "cushion" or "standing" when the check-in chose a modification.
+    variant = models.CharField(max_length=12, blank=True)
     language = models.CharField(max_length=8, default="en")
     # The session's own clock (ms) when last saved: a reconnect continues from it.
     clock_ms = models.FloatField(default=0.0)

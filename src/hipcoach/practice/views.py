@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from coach.cues import cue_text
 from coach.events import Cue
 from hipcoach.accounts.models import User
+from hipcoach.checkin import screening
+from hipcoach.checkin.access import fresh_checkin, red_flags_for_clinician
 from hipcoach.practice import actions
 from hipcoach.practice.access import (
     access_own_session_by_id,
@@ -39,7 +41,18 @@ def home(request: HttpRequest) -> HttpResponse:
             if user.clinic_id
             else User.objects.none()
         )
-        return render(request, "practice/clinician_home.html", {"patients": patients})
+        language = "ja" if (get_language() or "en").startswith("ja") else "en"
+        rules = {r.id: r for r in screening.load().rules}
+        flags = [
+            {
+                "checkin": c,
+                "advice": [rules[i].advice[language] for i in c.flags if i in rules],
+            }
+            for c in red_flags_for_clinician(user)
+        ]
+        return render(
+            request, "practice/clinician_home.html", {"patients": patients, "red_flags": flags}
+        )
     program = current_program(user)
     protocol = program.protocol() if program else None
     return render(
@@ -64,7 +77,13 @@ def start(request: HttpRequest) -> HttpResponse:
     program = current_program(user)
     if not user.is_patient or program is None:
         return HttpResponseForbidden()
-    session = actions.do_start_session(user, program, language=get_language() or "en")
+    checkin = fresh_checkin(user)
+    if checkin is None or checkin.stops:
+        # No stretch without a recent check-in that found no red flag.
+        return redirect("checkin:new")
+    session = actions.do_start_session(
+        user, program, language=get_language() or "en", variant=checkin.modification
+    )
     return redirect("practice:live", pk=session.pk)
 
 
@@ -84,8 +103,14 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
             # A folder has no manifest entry: take it from a file inside it.
             "wasm_url": static("vendor/wasm/vision_wasm_internal.js").rsplit("/", 1)[0],
             "vision_bundle_url": static("vendor/vision_bundle.mjs"),
+            "standing_steps": _steps(session.variant) if session.variant == "standing" else [],
         },
     )
+
+
+def _steps(variant: str) -> list[str]:
+    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    return [step[language] for step in screening.load().modification_steps.get(variant, ())]
 
 
 @login_required
