@@ -28,7 +28,7 @@ expect = pytest.importorskip(
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANGS = ["en", "ja"]
-PAGES = ["login", "home", "live", "live_timer", "summary", "history"]
+PAGES = ["login", "home", "checkin", "checkin_stop", "live", "live_timer", "summary", "history"]
 SERIOUS = {"serious", "critical"}
 ENHANCED_CONTRAST = "color-contrast-enhanced"
 
@@ -69,6 +69,16 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
 
     b.sign_in(lang)
     results["home"] = run_axe(b)
+
+    # The check-in, and the page a red flag leads to (a cold leg: see care, no stretch).
+    b.goto(f"/{lang}/check-in/")
+    results["checkin"] = run_axe(b)
+    page.check("#id_pain_now_3")
+    page.check("#id_leg_coldness_1")
+    page.click("form.checkin button[type=submit]")
+    expect(page.locator(".alert")).to_be_visible()
+    results["checkin_stop"] = run_axe(b)
+    b.goto(f"/{lang}/")
 
     # The page's clock is Playwright's from here on: it runs as usual until the walk moves it
     # forward to finish a set, so that the summary has its table of sets.
