@@ -111,6 +111,7 @@ sample: install npm models
 bench: install npm models static
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/live_load.py
+	$(BIN)/python bench/progress_charts.py
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build out

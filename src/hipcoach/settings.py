@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hipcoach.clinics",
     "hipcoach.practice",
     "hipcoach.checkin",
+    "hipcoach.progress",
     "hipcoach.live",
     "hipcoach.web",
 ]

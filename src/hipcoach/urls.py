@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("", practice_views.home, name="home"),
     path("", include("hipcoach.practice.urls")),
     path("", include("hipcoach.checkin.urls")),
+    path("", include("hipcoach.progress.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hipcoach.progress import views
+
+app_name = "progress"
+urlpatterns = [
+    path("progress/", views.index, name="index"),
+    path("progress/activities/", views.psfs, name="psfs"),
+    path("progress/chair-stand/", views.chair_stand, name="chair_stand"),
+    path("account/export.<str:fmt>", views.export, name="export"),
+    path("account/delete/", views.delete_account, name="delete"),
+]
