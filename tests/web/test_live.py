@@ -17,6 +17,7 @@ from django.test import Client
 from coach.landmarks import PoseFrame, frame_to_dict
 from hipcoach.accounts.models import User
 from hipcoach.live.routing import websocket_urlpatterns
+from hipcoach.checkin.models import CheckIn
 from hipcoach.practice.actions import do_start_session
 from hipcoach.practice.models import SessionStatus, SetResult, StretchSession
 
@@ -269,3 +270,26 @@ def test_timer_only_mode_runs_a_session_without_a_camera(patient: User) -> None:
     [finished] = socket.exchange({"type": "tick", "timestamp_ms": t + 1000})
     assert finished["code"] == "finished"
     socket.close()
+
+
+def test_rising_pain_stops_at_once_and_becomes_a_red_flag(patient: User) -> None:
+    session = start(patient)
+    socket = Socket(patient, session.pk)
+    socket.connect()
+    socket.receive()
+    [done] = socket.exchange({"type": "pain"})
+    socket.close()
+    assert done["type"] == "done"
+    checkin = CheckIn.objects.get(patient=patient)
+    assert done["summary_url"] == f"/en/check-in/{checkin.pk}/"
+    assert checkin.outcome == "stop"
+    assert checkin.flags == ["pain_kept_rising"]
+    assert checkin.pain_now is None
+    session.refresh_from_db()
+    assert session.status == SessionStatus.ENDED_EARLY
+    client = Client()
+    client.force_login(patient)
+    page = client.get(done["summary_url"]).content.decode()
+    assert "Your pain kept rising" in page
+    # The next start must go through a new check-in.
+    assert client.post("/en/sessions/start/")["Location"] == "/en/check-in/"

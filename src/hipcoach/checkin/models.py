@@ -13,7 +13,7 @@ class CheckIn(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     pain_now = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(0), MaxValueValidator(10)]
+        null=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
     symptoms = models.JSONField(default=dict)  # symptom -> "left" | "right" | "both"
     answers = models.JSONField(default=list)  # the screening questions answered yes

@@ -71,6 +71,7 @@ class SessionConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             replies = live.handle(message)
             if live.has_writes:
                 await database_sync_to_async(live.flush_writes)()
+                replies.extend(live.take_late_replies())
         except LiveError as exc:
             replies = [exc.as_message()]
         except Exception:

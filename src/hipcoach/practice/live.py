@@ -26,6 +26,8 @@ from coach.events import Event, SetCompleted
 from coach.landmarks import InvalidFrame, frame_from_dict
 from coach.protocol import Protocol
 from coach.session import Session
+from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.screening import Answers
 from hipcoach.practice import actions
 from hipcoach.practice.models import SessionMode, StretchSession
 
@@ -57,6 +59,7 @@ class LiveSession:
         self._paused = False
         self._finished = not session.is_active
         self._writes: list[Callable[[], object]] = []
+        self._after_writes: list[dict[str, Any]] = []
         self._sets_done = session.sets.filter(completed=True).count()
         self.engine = self._restore(timer_only=session.mode == SessionMode.TIMER)
 
@@ -120,6 +123,12 @@ class LiveSession:
         if kind == "end":
             self._finish(completed=False)
             return [self._done()]
+        if kind == "pain":
+            # Pain that keeps rising stops the stretch and is a red flag for the clinic: it is
+            # stored as a check-in, so the advice page explains and the next start asks again.
+            self._finish(completed=False)
+            self._writes.append(self._record_rising_pain)
+            return []
         raise LiveError("bad_message", f"unknown message type {kind!r}")
 
     @property
@@ -137,6 +146,22 @@ class LiveSession:
         self.flush_writes()
         if not self._finished:
             type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self._clock_ms)
+
+    def _record_rising_pain(self) -> None:
+        checkin = do_check_in(
+            self.record.patient,
+            Answers(pain_now=0, yes=frozenset({"pain_rose_during_stretch"})),
+            pain_unknown=True,
+        )
+        with translation.override(self.record.language):
+            self._after_writes.append(
+                {"type": "done", "summary_url": reverse("checkin:result", args=[checkin.pk])}
+            )
+
+    def take_late_replies(self) -> list[dict[str, Any]]:
+        """Replies that needed the database writes first (e.g. the advice page's address)."""
+        replies, self._after_writes = self._after_writes, []
+        return replies
 
     def _finish(self, *, completed: bool) -> None:
         self._finished = True

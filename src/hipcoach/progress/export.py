@@ -93,7 +93,8 @@ def export_csv(patient: User) -> str:
     writer = csv.writer(out)
     writer.writerow(["date", "measure", "detail", "value"])
     for c in data["check_ins"]:
-        writer.writerow([c["created_at"], "pain_now", "", c["pain_now"]])
+        if c["pain_now"] is not None:
+            writer.writerow([c["created_at"], "pain_now", "", c["pain_now"]])
         writer.writerow([c["created_at"], "check_in_outcome", ";".join(c["flags"]), c["outcome"]])
     for r in data["sets"]:
         detail = f"{r['side']} set {r['set']}" + ("" if r["form_checked"] else " (timer only)")

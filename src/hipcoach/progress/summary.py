@@ -69,8 +69,10 @@ def progress_for(patient: User, days: int = 365) -> list[Measure]:
     measures: list[Measure] = []
 
     pain = _daily_last(
-        (_local_day(c.created_at), float(c.pain_now))
-        for c in CheckIn.objects.filter(patient=patient, created_at__gte=since)
+        (_local_day(c.created_at), float(c.pain_now or 0))
+        for c in CheckIn.objects.filter(
+            patient=patient, created_at__gte=since, pain_now__isnull=False
+        )
         .order_by("created_at")
         .only("created_at", "pain_now")
     )

@@ -212,6 +212,7 @@ class LivePage {
       mute: $('live-mute'),
       retryCamera: $('live-retry-camera'),
       end: $('live-end'),
+      pain: $('live-pain'),
       endDialog: $('live-end-dialog'),
       endConfirm: $('live-end-confirm'),
       endCancel: $('live-end-cancel'),
@@ -268,6 +269,7 @@ class LivePage {
     });
     ui.retryCamera.addEventListener('click', () => this.retryCamera());
     ui.end.addEventListener('click', () => this.askToEnd());
+    ui.pain.addEventListener('click', () => this.end('pain'));
     ui.endConfirm.addEventListener('click', () => this.end());
     ui.endCancel.addEventListener('click', () => ui.endDialog.close());
     document.addEventListener('keydown', (event) => this.onKey(event));
@@ -769,9 +771,10 @@ class LivePage {
     }
   }
 
-  end() {
+  /** End now; `'pain'` (no question asked: pain is rising) also tells the clinic. */
+  end(kind = 'end') {
     if (this.ui.endDialog.open) this.ui.endDialog.close();
-    if (!this.socket.send({ type: 'end' })) {
+    if (!this.socket.send({ type: kind })) {
       this.showNotice(gettext('Not connected to the server. Please wait a moment.'));
       return;
     }
@@ -809,6 +812,7 @@ class LivePage {
     this.ui.retryCamera.hidden = true;
     this.ui.pause.disabled = true;
     this.ui.end.disabled = true;
+    this.ui.pain.disabled = true;
   }
 
   async done(summaryUrl) {
