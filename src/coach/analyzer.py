@@ -6,14 +6,12 @@ feed it frames in time order.
 
 from __future__ import annotations
 
-import numpy as np
-
 from coach.assessment import Assessment, View
-from coach.landmarks import LANDMARK_COUNT, PoseFrame, check_order
+from coach.landmarks import PoseFrame, check_order
 from coach.position import recognise
 from coach.protocol import Protocol
 from coach.rules import FormRules
-from coach.smoothing import OneEuroFilter, OneEuroSettings
+from coach.smoothing import OneEuroFilter, OneEuroSettings, smooth_frame
 
 SMOOTHING = OneEuroSettings(
     min_cutoff_hz=1.5, beta=8.0, derivative_cutoff_hz=1.0, reset_after_s=1.0
@@ -69,17 +67,4 @@ class FrameAnalyzer:
         self._rules.reset()
 
     def _smoothed(self, frame: PoseFrame) -> PoseFrame:
-        if self._filter is None:
-            return frame
-        # Image and world coordinates go through one filter call: half the per-frame overhead.
-        t = frame.timestamp_ms / 1000.0
-        raw = (
-            np.concatenate((frame.landmarks[:, :3], frame.world))
-            if frame.world is not None
-            else frame.landmarks[:, :3]
-        )
-        smooth = self._filter(t, raw)
-        lm = frame.landmarks.copy()
-        lm[:, :3] = smooth[:LANDMARK_COUNT]
-        world = smooth[LANDMARK_COUNT:] if frame.world is not None else None
-        return PoseFrame(frame.timestamp_ms, frame.image_width, frame.image_height, lm, world)
+        return smooth_frame(self._filter, frame) if self._filter is not None else frame

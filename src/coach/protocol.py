@@ -211,7 +211,7 @@ def parse(text: str, origin: str = "<protocol>") -> Protocol:
         raise ProtocolError(f"{origin}: {exc}") from None
 
 
-class _Reader:
+class TableReader:
     def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
         self.data = data
         self.path = path
@@ -219,11 +219,11 @@ class _Reader:
     def _name(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def section(self, key: str, allowed: frozenset[str] | None = None) -> _Reader:
+    def section(self, key: str, allowed: frozenset[str] | None = None) -> TableReader:
         value = self.data.get(key)
         if not isinstance(value, Mapping):
             raise ProtocolError(f"missing table [{self._name(key)}]")
-        reader = _Reader(value, self._name(key))
+        reader = TableReader(value, self._name(key))
         if allowed is not None:
             reader.only(allowed)
         return reader
@@ -286,18 +286,18 @@ class _Reader:
         return _text(self.section(key))
 
 
-def _text(reader: _Reader) -> Text:
+def _text(reader: TableReader) -> Text:
     missing = [lang for lang in LANGUAGES if lang not in reader.data]
     if missing:
         raise ProtocolError(f"{reader.path or 'text'} needs {', '.join(missing)} text")
     return Text(en=reader.string("en"), ja=reader.string("ja"))
 
 
-def _texts(data: Mapping[str, Any], key: str) -> tuple[Text, ...]:
+def read_texts(data: Mapping[str, Any], key: str) -> tuple[Text, ...]:
     items = data.get(key, [])
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         raise ProtocolError(f"{key} must be an array of tables")
-    return tuple(_text(_Reader(item, f"{key}[{n}]")) for n, item in enumerate(items))
+    return tuple(_text(TableReader(item, f"{key}[{n}]")) for n, item in enumerate(items))
 
 
 _TOP_KEYS = frozenset(
@@ -320,7 +320,7 @@ _TOP_KEYS = frozenset(
 
 
 def _build(data: Mapping[str, Any]) -> Protocol:
-    top = _Reader(data)
+    top = TableReader(data)
     top.only(_TOP_KEYS)
     hold = top.section("hold", frozenset({"target_s", "min_s", "max_s"}))
     hold_min = hold.number("min_s", 5, 600)
@@ -362,7 +362,7 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         raise ProtocolError("needs at least one [[rules]] table")
     if not all(isinstance(item, Mapping) for item in rules_raw):
         raise ProtocolError("each [[rules]] entry must be a table")
-    rules = tuple(_rule(_Reader(item, f"rules[{n}]")) for n, item in enumerate(rules_raw))
+    rules = tuple(_rule(TableReader(item, f"rules[{n}]")) for n, item in enumerate(rules_raw))
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ProtocolError("rule ids must be unique")
@@ -395,12 +395,12 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         frame_margin=visibility.number("margin", 0, 0.5),
         position=position,
         rules=rules,
-        setup_steps=_texts(data, "setup_steps"),
-        tips=_texts(data, "tips"),
+        setup_steps=read_texts(data, "setup_steps"),
+        tips=read_texts(data, "tips"),
     )
 
 
-def _rule(reader: _Reader) -> Rule:
+def _rule(reader: TableReader) -> Rule:
     reader.only(frozenset(f.name for f in fields(Rule)))
     measure = reader.string("measure")
     if measure not in MEASURES:

@@ -80,7 +80,7 @@ class SessionState:
 
 
 @dataclass(slots=True)
-class _CueGate:
+class CueGate:
     """Rate limits with memory: no cue twice within ``repeat_ms``, none within ``gap_ms``."""
 
     repeat_ms: float
@@ -143,7 +143,7 @@ class Session:
         self._fault_since: dict[str, float] = {}
         self._breaths_cued = -BREATH_CUE_EVERY
         t = protocol.timing
-        self._gate = _CueGate(repeat_ms=t.cue_repeat_s * 1000.0, gap_ms=t.cue_gap_s * 1000.0)
+        self._gate = CueGate(repeat_ms=t.cue_repeat_s * 1000.0, gap_ms=t.cue_gap_s * 1000.0)
         self._cue: Cue | None = None
         self._last: Assessment | None = None
         self._settle: _Settle | None = None
@@ -263,6 +263,7 @@ class Session:
     def pause(self, timestamp_ms: float) -> list[Event]:
         events: list[Event] = []
         if self._phase in (Phase.PAUSED, Phase.DONE):
+            self._last_ms = max(self._last_ms, timestamp_ms)
             return events
         t = max(self._last_ms, timestamp_ms)
         if self._hold is not None:
@@ -277,6 +278,8 @@ class Session:
     def resume(self, timestamp_ms: float) -> list[Event]:
         events: list[Event] = []
         if self._phase is not Phase.PAUSED or self._paused_from is None:
+            # Even a needless resume marks time: credit never spans a gap it did not see.
+            self._last_ms = max(self._last_ms, timestamp_ms)
             return events
         t = max(self._last_ms, timestamp_ms)
         resumed = self._paused_from

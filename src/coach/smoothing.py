@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coach.landmarks import FloatArray
+from coach.landmarks import LANDMARK_COUNT, FloatArray, PoseFrame
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,3 +65,18 @@ class OneEuroFilter:
         self._value = a * value + (1.0 - a) * self._value
         self._time_s = time_s
         return self._value.copy()
+
+
+def smooth_frame(smoother: OneEuroFilter, frame: PoseFrame) -> PoseFrame:
+    """The frame with its positions (image and world) through the filter, in one call: half
+    the per-frame overhead of filtering them apart."""
+    raw = (
+        np.concatenate((frame.landmarks[:, :3], frame.world))
+        if frame.world is not None
+        else frame.landmarks[:, :3]
+    )
+    smooth = smoother(frame.timestamp_ms / 1000.0, raw)
+    lm = frame.landmarks.copy()
+    lm[:, :3] = smooth[:LANDMARK_COUNT]
+    world = smooth[LANDMARK_COUNT:] if frame.world is not None else None
+    return PoseFrame(frame.timestamp_ms, frame.image_width, frame.image_height, lm, world)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hipcoach.progress",
     "hipcoach.live",
     "hipcoach.web",
+    "hipcoach.learn",
 ]
 
 MIDDLEWARE = [

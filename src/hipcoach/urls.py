@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", practice_views.home, name="home"),
     path("", include("hipcoach.practice.urls")),
+    path("learn/", include("hipcoach.learn.urls")),
     path("", include("hipcoach.checkin.urls")),
     path("", include("hipcoach.progress.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

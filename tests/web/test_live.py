@@ -16,8 +16,8 @@ from django.test import Client
 
 from coach.landmarks import PoseFrame, frame_to_dict
 from hipcoach.accounts.models import User
-from hipcoach.live.routing import websocket_urlpatterns
 from hipcoach.checkin.models import CheckIn
+from hipcoach.live.routing import websocket_urlpatterns
 from hipcoach.practice.actions import do_start_session
 from hipcoach.practice.models import SessionStatus, SetResult, StretchSession
 

@@ -1,0 +1,221 @@
+"""The 30-second chair stand as data: the test clock and every threshold, validated on load.
+
+Same rules as the stretch protocols (:mod:`coach.protocol`): unknown keys, missing values and
+numbers out of bounds fail loudly with the field's name, never fall back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from coach.protocol import Band, ProtocolError, TableReader, Text, read_texts
+
+DEFAULT_CHAIR_STAND = "chair_stand_30s"
+
+
+@dataclass(frozen=True, slots=True)
+class TestSettings:
+    duration_s: float
+    halfway_fraction: float
+    min_stand_interval_s: float
+    partial_min_rise: float
+
+
+@dataclass(frozen=True, slots=True)
+class StandTiming:
+    max_gap_s: float
+    fault_confirm_s: float
+    cue_repeat_s: float
+    cue_gap_s: float
+    warn_before_end_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class StandVisibility:
+    min_leg: float
+    min_lower_body: float
+    min_wrist: float
+    margin: float
+    max_shoulder_width: float
+    max_hip_width: float
+
+
+@dataclass(frozen=True, slots=True)
+class SeatedSettings:
+    knee_max: Band
+    hip_max: Band
+    rise_max: Band
+    thigh_min_forward: Band
+
+
+@dataclass(frozen=True, slots=True)
+class StandingSettings:
+    knee_min: Band
+    hip_min: Band
+
+
+@dataclass(frozen=True, slots=True)
+class ArmSettings:
+    chest_level: float
+    max_wrist_from_chest: Band
+    hands_low_level: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChairStandProtocol:
+    id: str
+    version: int
+    source: str
+    name: Text
+    test: TestSettings
+    timing: StandTiming
+    visibility: StandVisibility
+    seated: SeatedSettings
+    standing: StandingSettings
+    arms: ArmSettings
+    setup_steps: tuple[Text, ...]
+    tips: tuple[Text, ...]
+
+
+def load_chair_stand(name: str = DEFAULT_CHAIR_STAND) -> ChairStandProtocol:
+    """A chair-stand protocol shipped with the engine, by id."""
+    resource = resources.files("coach.protocols").joinpath(f"{name}.toml")
+    if not resource.is_file():
+        raise ProtocolError(f"no protocol named {name!r}")
+    return parse_chair_stand(resource.read_text(encoding="utf-8"), origin=f"{name}.toml")
+
+
+def load_chair_stand_file(path: Path) -> ChairStandProtocol:
+    try:
+        return parse_chair_stand(path.read_text(encoding="utf-8"), origin=str(path))
+    except OSError as exc:
+        raise ProtocolError(f"{path}: {exc.strerror or exc}") from None
+
+
+def parse_chair_stand(text: str, origin: str = "<protocol>") -> ChairStandProtocol:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProtocolError(f"{origin}: not valid TOML: {exc}") from None
+    try:
+        return _build(data)
+    except ProtocolError as exc:
+        raise ProtocolError(f"{origin}: {exc}") from None
+
+
+_TOP_KEYS = frozenset(
+    {
+        "id",
+        "version",
+        "source",
+        "name",
+        "test",
+        "timing",
+        "visibility",
+        "seated",
+        "standing",
+        "arms",
+        "setup_steps",
+        "tips",
+    }
+)
+
+
+def _names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
+def _build(data: Mapping[str, Any]) -> ChairStandProtocol:
+    top = TableReader(data)
+    top.only(_TOP_KEYS)
+    test = top.section("test", _names(TestSettings))
+    timing = top.section("timing", _names(StandTiming))
+    vis = top.section("visibility", _names(StandVisibility))
+    seated = top.section("seated", _names(SeatedSettings))
+    standing = top.section("standing", _names(StandingSettings))
+    arms = top.section("arms", _names(ArmSettings))
+    seated_settings = SeatedSettings(
+        knee_max=seated.band("knee_max", 0, 180),
+        hip_max=seated.band("hip_max", 0, 180),
+        rise_max=seated.band("rise_max", -0.5, 1),
+        thigh_min_forward=seated.band("thigh_min_forward", 0, 90),
+    )
+    standing_settings = StandingSettings(
+        knee_min=standing.band("knee_min", 0, 180),
+        hip_min=standing.band("hip_min", 0, 180),
+    )
+    _check_bands(seated_settings, standing_settings)
+    protocol = ChairStandProtocol(
+        id=top.string("id"),
+        version=top.integer("version", 1, 1000),
+        source=top.string("source"),
+        name=top.text("name"),
+        test=TestSettings(
+            duration_s=test.number("duration_s", 5, 600),
+            halfway_fraction=test.number("halfway_fraction", 0.1, 0.95),
+            min_stand_interval_s=test.number("min_stand_interval_s", 0, 5),
+            partial_min_rise=test.number("partial_min_rise", 0.05, 0.95),
+        ),
+        timing=StandTiming(
+            max_gap_s=timing.number("max_gap_s", 0, 10),
+            fault_confirm_s=timing.number("fault_confirm_s", 0, 5),
+            cue_repeat_s=timing.number("cue_repeat_s", 0, 120),
+            cue_gap_s=timing.number("cue_gap_s", 0, 60),
+            warn_before_end_s=timing.number("warn_before_end_s", 0, 600),
+        ),
+        visibility=StandVisibility(
+            min_leg=vis.number("min_leg", 0, 1),
+            min_lower_body=vis.number("min_lower_body", 0, 1),
+            min_wrist=vis.number("min_wrist", 0, 1),
+            margin=vis.number("margin", 0, 0.5),
+            max_shoulder_width=vis.number("max_shoulder_width", 0, 2),
+            max_hip_width=vis.number("max_hip_width", 0, 2),
+        ),
+        seated=seated_settings,
+        standing=standing_settings,
+        arms=ArmSettings(
+            chest_level=arms.number("chest_level", 0, 1),
+            max_wrist_from_chest=arms.band("max_wrist_from_chest", 0, 3),
+            hands_low_level=arms.number("hands_low_level", 0.3, 2),
+        ),
+        setup_steps=read_texts(data, "setup_steps"),
+        tips=read_texts(data, "tips"),
+    )
+    if protocol.visibility.min_lower_body > protocol.visibility.min_leg:
+        raise ProtocolError("visibility.min_lower_body must not exceed visibility.min_leg")
+    if protocol.timing.warn_before_end_s >= protocol.test.duration_s:
+        raise ProtocolError("timing.warn_before_end_s must be shorter than test.duration_s")
+    return protocol
+
+
+def _check_bands(seated: SeatedSettings, standing: StandingSettings) -> None:
+    """Hysteresis must point the right way, and seated must lie clearly below standing.
+
+    If the two states overlapped, one wobble could be both and count a stand that never was.
+    """
+    for name, band, looser_is_higher in (
+        ("seated.knee_max", seated.knee_max, True),
+        ("seated.hip_max", seated.hip_max, True),
+        ("seated.rise_max", seated.rise_max, True),
+        ("seated.thigh_min_forward", seated.thigh_min_forward, False),
+        ("standing.knee_min", standing.knee_min, False),
+        ("standing.hip_min", standing.hip_min, False),
+    ):
+        if (band.stay < band.enter) if looser_is_higher else (band.stay > band.enter):
+            raise ProtocolError(
+                f"{name}: the value to stay ({band.stay:g}) must be looser than the value "
+                f"to enter ({band.enter:g})"
+            )
+    for joint in ("knee", "hip"):
+        sit: Band = getattr(seated, f"{joint}_max")
+        stand: Band = getattr(standing, f"{joint}_min")
+        if sit.stay >= stand.stay:
+            raise ProtocolError(
+                f"seated.{joint}_max ({sit.stay:g} to stay) must lie below "
+                f"standing.{joint}_min ({stand.stay:g} to stay)"
+            )
