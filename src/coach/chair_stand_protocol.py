@@ -6,14 +6,21 @@ numbers out of bounds fail loudly with the field's name, never fall back to a de
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from coach.protocol import Band, ProtocolError, TableReader, Text, read_texts
+from coach.protocol import (
+    Band,
+    ProtocolError,
+    TableReader,
+    Text,
+    load_file_with,
+    load_with,
+    parse_with,
+    read_texts,
+)
 
 DEFAULT_CHAIR_STAND = "chair_stand_30s"
 
@@ -84,28 +91,15 @@ class ChairStandProtocol:
 
 def load_chair_stand(name: str = DEFAULT_CHAIR_STAND) -> ChairStandProtocol:
     """A chair-stand protocol shipped with the engine, by id."""
-    resource = resources.files("coach.protocols").joinpath(f"{name}.toml")
-    if not resource.is_file():
-        raise ProtocolError(f"no protocol named {name!r}")
-    return parse_chair_stand(resource.read_text(encoding="utf-8"), origin=f"{name}.toml")
+    return load_with(_build, name)
 
 
 def load_chair_stand_file(path: Path) -> ChairStandProtocol:
-    try:
-        return parse_chair_stand(path.read_text(encoding="utf-8"), origin=str(path))
-    except OSError as exc:
-        raise ProtocolError(f"{path}: {exc.strerror or exc}") from None
+    return load_file_with(_build, path)
 
 
 def parse_chair_stand(text: str, origin: str = "<protocol>") -> ChairStandProtocol:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(f"{origin}: not valid TOML: {exc}") from None
-    try:
-        return _build(data)
-    except ProtocolError as exc:
-        raise ProtocolError(f"{origin}: {exc}") from None
+    return parse_with(_build, text, origin)
 
 
 _TOP_KEYS = frozenset(

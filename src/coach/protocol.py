@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coach.assessment import Side
 
 LANGUAGES = ("en", "ja")
 DEFAULT_PROTOCOL = "half_kneeling_psoas"
+T = TypeVar("T")
 
 MEASURES = frozenset({"front_knee", "rear_knee", "rear_hip_extension", "trunk_lean"})
 
@@ -187,26 +188,41 @@ def _side_or_none(value: Side | str | None) -> Side | None:
 
 def load(name: str = DEFAULT_PROTOCOL) -> Protocol:
     """A protocol shipped with the engine, by id."""
-    resource = resources.files("coach.protocols").joinpath(f"{name}.toml")
-    if not resource.is_file():
-        raise ProtocolError(f"no protocol named {name!r}")
-    return parse(resource.read_text(encoding="utf-8"), origin=f"{name}.toml")
+    return load_with(_build, name)
 
 
 def load_file(path: Path) -> Protocol:
-    try:
-        return parse(path.read_text(encoding="utf-8"), origin=str(path))
-    except OSError as exc:
-        raise ProtocolError(f"{path}: {exc.strerror or exc}") from None
+    return load_file_with(_build, path)
 
 
 def parse(text: str, origin: str = "<protocol>") -> Protocol:
+    return parse_with(_build, text, origin)
+
+
+def load_with(build: Callable[[Mapping[str, Any]], T], name: str) -> T:
+    """Any kind of protocol shipped with the engine, by id, built by ``build``."""
+    resource = resources.files("coach.protocols").joinpath(f"{name}.toml")
+    if not resource.is_file():
+        raise ProtocolError(f"no protocol named {name!r}")
+    return parse_with(build, resource.read_text(encoding="utf-8"), f"{name}.toml")
+
+
+def load_file_with(build: Callable[[Mapping[str, Any]], T], path: Path) -> T:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProtocolError(f"{path}: {exc.strerror or exc}") from None
+    return parse_with(build, text, str(path))
+
+
+def parse_with(build: Callable[[Mapping[str, Any]], T], text: str, origin: str) -> T:
+    """TOML text to a protocol; every error names the file and the field."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProtocolError(f"{origin}: not valid TOML: {exc}") from None
     try:
-        return _build(data)
+        return build(data)
     except ProtocolError as exc:
         raise ProtocolError(f"{origin}: {exc}") from None
 

@@ -27,6 +27,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
+from coach.protocol import Text
+
 __all__ = [
     "LANGUAGES",
     "AnatomyError",
@@ -95,15 +97,6 @@ class LabelSide(StrEnum):
     RIGHT = "right"
     ABOVE = "above"
     BELOW = "below"
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    en: str
-    ja: str
-
-    def get(self, language: str) -> str:
-        return self.ja if language == "ja" else self.en
 
 
 @dataclass(frozen=True, slots=True)
