@@ -28,7 +28,18 @@ expect = pytest.importorskip(
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANGS = ["en", "ja"]
-PAGES = ["login", "home", "checkin", "checkin_stop", "live", "live_timer", "summary", "history"]
+PAGES = [
+    "login",
+    "home",
+    "checkin",
+    "checkin_stop",
+    "live",
+    "live_timer",
+    "summary",
+    "history",
+    "progress",
+    "chair_camera",
+]
 SERIOUS = {"serious", "critical"}
 ENHANCED_CONTRAST = "color-contrast-enhanced"
 
@@ -114,6 +125,13 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     b.goto(f"/{lang}/history/")
     expect(page.locator("main table.sessions")).to_be_visible()
     results["history"] = run_axe(b)
+
+    b.goto(f"/{lang}/progress/")
+    expect(page.locator("main h1")).to_be_visible()
+    results["progress"] = run_axe(b)
+    b.goto(f"/{lang}/progress/chair-stand/camera/")
+    expect(page.locator("#stand-start")).to_be_visible()
+    results["chair_camera"] = run_axe(b)
     b.watch.assert_local()
 
 

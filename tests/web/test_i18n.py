@@ -171,6 +171,7 @@ def test_japanese_pages_show_no_english(patient: User, clinician: User) -> None:
         "/ja/progress/",
         "/ja/progress/activities/",
         "/ja/progress/chair-stand/",
+        "/ja/progress/chair-stand/camera/",
         "/ja/account/delete/",
         "/ja/learn/",
     )

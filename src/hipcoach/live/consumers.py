@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -17,6 +19,7 @@ from django.http import Http404
 
 from hipcoach.practice.access import access_own_session_by_id
 from hipcoach.practice.live import LiveError, LiveSession
+from hipcoach.progress.live_chair import LiveChairStand
 
 log = logging.getLogger(__name__)
 
@@ -24,25 +27,46 @@ CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-def _open(user: Any, pk: int) -> tuple[LiveSession, dict[str, Any]]:
-    live = LiveSession(access_own_session_by_id(user, pk))
+class Runtime(Protocol):
+    """What a live socket drives: a stretch session or a chair-stand test."""
+
+    def hello(self) -> dict[str, Any]: ...
+    def handle(self, message: object) -> list[dict[str, Any]]: ...
+    @property
+    def has_writes(self) -> bool: ...
+    def flush_writes(self) -> None: ...
+    def take_late_replies(self) -> list[dict[str, Any]]: ...
+    def close(self) -> None: ...
+
+
+def _open_session(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
+    live = LiveSession(access_own_session_by_id(user, int(kwargs["pk"])))
     return live, live.hello()
 
 
-class SessionConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+def _open_chair_stand(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
+    if not user.is_patient:
+        raise Http404
+    live = LiveChairStand(user, language=kwargs.get("language") or user.language)
+    return live, live.hello()
+
+
+class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     # Each socket talks only to its own browser: no channel layer, which saves a task switch
     # on every frame (an alias that is not configured means none).
     channel_layer_alias = "__none__"
-    live: LiveSession | None = None
+    live: Runtime | None = None
+    opener: Callable[[Any, dict[str, Any]], tuple[Runtime, dict[str, Any]]]
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_ANONYMOUS)
             return
+        kwargs = dict(self.scope["url_route"]["kwargs"])
+        kwargs["language"] = _query_language(self.scope)
         try:
-            pk = int(self.scope["url_route"]["kwargs"]["pk"])
-            self.live, hello = await database_sync_to_async(_open)(user, pk)
+            self.live, hello = await database_sync_to_async(type(self).opener)(user, kwargs)
         except (Http404, ValueError):
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -76,7 +100,7 @@ class SessionConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             replies = [exc.as_message()]
         except Exception:
             # Never let one bad message take the session (or the server) down.
-            log.exception("live session %s: unexpected error", live.record.pk)
+            log.exception("live socket %s: unexpected error", self.scope.get("path"))
             replies = [
                 LiveError("server_error", "the server could not handle that message").as_message()
             ]
@@ -89,3 +113,17 @@ class SessionConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _send(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":"), ensure_ascii=False))
+
+
+def _query_language(scope: dict[str, Any]) -> str:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    language = (query.get("lang") or [""])[0]
+    return language if language in ("en", "ja") else ""
+
+
+class SessionConsumer(LiveConsumer):
+    opener = staticmethod(_open_session)
+
+
+class ChairStandConsumer(LiveConsumer):
+    opener = staticmethod(_open_chair_stand)

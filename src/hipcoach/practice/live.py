@@ -46,6 +46,36 @@ class LiveError(Exception):
         return {"type": "error", "code": self.code, "message": self.message}
 
 
+class ClientClock:
+    """Maps a browser's clock onto a session clock that never runs backwards.
+
+    After a reconnect or a page reload the browser's clock may start again from zero; the
+    session's continues from where it was, so the browser never needs to know.
+    """
+
+    def __init__(self, start_ms: float = 0.0) -> None:
+        self.now_ms = start_ms
+        self._offset: float | None = None
+        self._last_client_ms = -math.inf
+
+    def map(self, message: dict[str, Any], key: str = "timestamp_ms") -> float:
+        value = message.get(key)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise LiveError("bad_message", f"{key} must be a number")
+        client = float(value)
+        if client <= self._last_client_ms:
+            raise LiveError("bad_frame", f"{key} went backwards or repeated: {client:g}")
+        if self._offset is None:
+            self._offset = self.now_ms + 1.0 - client
+        self._last_client_ms = client
+        self.now_ms = client + self._offset
+        return self.now_ms
+
+
 class LiveSession:
     """One connection's view of a stored session; rebuilt from the database on reconnect."""
 
@@ -53,9 +83,7 @@ class LiveSession:
         self.record = session
         self.protocol: Protocol = session.protocol()
         self.analyzer = FrameAnalyzer(self.protocol)
-        self._offset: float | None = None
-        self._last_client_ms = -math.inf
-        self._clock_ms = session.clock_ms
+        self.clock = ClientClock(session.clock_ms)
         self._paused = False
         self._finished = not session.is_active
         self._writes: list[Callable[[], object]] = []
@@ -69,7 +97,7 @@ class LiveSession:
             first_side=self.record.first(),
             sets_done=self._sets_done,
             timer_only=timer_only,
-            start_ms=self._clock_ms,
+            start_ms=self.clock.now_ms,
         )
 
     # -- messages ---------------------------------------------------------------------------
@@ -145,7 +173,7 @@ class LiveSession:
         """The connection dropped: the set in progress is lost, stored sets stay."""
         self.flush_writes()
         if not self._finished:
-            type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self._clock_ms)
+            type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self.clock.now_ms)
 
     def _record_rising_pain(self) -> None:
         checkin = do_check_in(
@@ -165,7 +193,7 @@ class LiveSession:
 
     def _finish(self, *, completed: bool) -> None:
         self._finished = True
-        clock = self._clock_ms
+        clock = self.clock.now_ms
         self._writes.append(
             lambda: actions.do_finish_session(self.record, completed=completed, clock_ms=clock)
         )
@@ -173,22 +201,7 @@ class LiveSession:
     # -- internals --------------------------------------------------------------------------
 
     def _time(self, message: dict[str, Any], key: str = "timestamp_ms") -> float:
-        """Map the browser's clock onto the session's, which never runs backwards."""
-        value = message.get(key)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise LiveError("bad_message", f"{key} must be a number")
-        client = float(value)
-        if client <= self._last_client_ms:
-            raise LiveError("bad_frame", f"{key} went backwards or repeated: {client:g}")
-        if self._offset is None:
-            self._offset = self._clock_ms + 1.0 - client
-        self._last_client_ms = client
-        self._clock_ms = client + self._offset
-        return self._clock_ms
+        return self.clock.map(message, key)
 
     def _frame(self, message: dict[str, Any]) -> list[dict[str, Any]]:
         if self.engine.timer_only:
@@ -229,7 +242,7 @@ class LiveSession:
             self._writes.append(lambda: actions.do_set_first_side(self.record, side))
         for event in events:
             if isinstance(event, SetCompleted):
-                record, clock = event.record, self._clock_ms
+                record, clock = event.record, self.clock.now_ms
                 self._sets_done += 1
                 self._writes.append(
                     functools.partial(

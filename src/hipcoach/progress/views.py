@@ -8,7 +8,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import get_language
 
+from coach.chair_stand_protocol import load_chair_stand
 from hipcoach.accounts.models import User
 from hipcoach.progress import actions
 from hipcoach.progress.export import export_csv, export_data
@@ -57,6 +60,29 @@ def chair_stand(request: HttpRequest) -> HttpResponse:
         return redirect("progress:index")
     status = 400 if form.errors else 200
     return render(request, "progress/chair_stand.html", {"form": form}, status=status)
+
+
+@login_required
+def chair_stand_camera(request: HttpRequest) -> HttpResponse:
+    """The chair-stand test counted by the camera; the counting runs in the engine."""
+    patient = _patient(request)
+    if patient is None:
+        return HttpResponseForbidden()
+    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    protocol = load_chair_stand()
+    return render(
+        request,
+        "progress/chair_stand_camera.html",
+        {
+            "ws_path": f"/ws/chair-stand/?lang={language}",
+            "steps": [s.get(language) for s in protocol.setup_steps],
+            "duration_s": int(protocol.test.duration_s),
+            "model_url": static("vendor/pose_landmarker_lite.task"),
+            "model_full_url": static("vendor/pose_landmarker_full.task"),
+            "wasm_url": static("vendor/wasm/vision_wasm_internal.js").rsplit("/", 1)[0],
+            "vision_bundle_url": static("vendor/vision_bundle.mjs"),
+        },
+    )
 
 
 @login_required
