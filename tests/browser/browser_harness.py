@@ -267,3 +267,34 @@ class Launcher:
             shutil.rmtree(profile, ignore_errors=True)
         self.contexts.clear()
         self.profiles.clear()
+
+
+def make_y4m(source: Path, target: Path, video_filter: str, *extra: str) -> Path:
+    """A clip as y4m for Chromium's fake camera (which loops it); ``extra`` ffmpeg input args."""
+    import subprocess  # noqa: PLC0415
+
+    done = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            *extra,
+            "-i",
+            str(source),
+            "-an",
+            "-vf",
+            video_filter,
+            "-pix_fmt",
+            "yuv420p",
+            "-f",
+            "yuv4mpegpipe",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not target.is_file():
+        raise RuntimeError(f"ffmpeg could not make the fake camera:\n{done.stderr}")
+    return target

@@ -34,6 +34,7 @@ from browser_harness import (  # noqa: E402
     Launcher,
     OpenBrowser,
     Server,
+    make_y4m,
     missing_prerequisite,
 )
 
@@ -185,34 +186,11 @@ def fake_camera(pose_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     if not source.is_file():
         pytest.skip(f"{source} is absent: the live-camera tests feed it to the fake camera")
     target = tmp_path_factory.mktemp("camera") / "kneeling.y4m"
-    done = subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-ss",
-            str(CLIP_START_S),
-            "-t",
-            str(CLIP_SECONDS),
-            "-i",
-            str(source),
-            "-an",
-            "-vf",
-            "scale=640:360,fps=15",
-            "-pix_fmt",
-            "yuv420p",
-            "-f",
-            "yuv4mpegpipe",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0 or not target.is_file():
-        pytest.fail(f"ffmpeg could not make the fake camera:\n{done.stderr}")
-    return target
+    try:
+        extra = ("-ss", str(CLIP_START_S), "-t", str(CLIP_SECONDS))
+        return make_y4m(source, target, "scale=640:360,fps=15", *extra)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 # -- the browser -----------------------------------------------------------------------------

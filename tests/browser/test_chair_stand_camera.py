@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from browser_harness import OpenBrowser
+from browser_harness import OpenBrowser, make_y4m
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_data]
@@ -19,30 +18,10 @@ def chair_camera(pose_data: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     if not source.is_file():
         pytest.skip(f"{source} is absent: the chair-stand camera test feeds it to the camera")
     target = tmp_path_factory.mktemp("chair") / "chair.y4m"
-    done = subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-i",
-            str(source),
-            "-an",
-            "-vf",
-            "scale=360:640,fps=15",
-            "-pix_fmt",
-            "yuv420p",
-            "-f",
-            "yuv4mpegpipe",
-            str(target),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"ffmpeg could not make the fake camera:\n{done.stderr}")
-    return target
+    try:
+        return make_y4m(source, target, "scale=360:640,fps=15")
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def test_the_camera_counts_stands_in_the_browser(
