@@ -269,11 +269,12 @@ class LiveSession:
         return replies
 
     def _state(self, assessment: Assessment | None) -> dict[str, Any]:
-        state = self.engine.state.to_dict()
+        snapshot = self.engine.state  # built afresh on each access: take it once
+        state = snapshot.to_dict()
         state["paused"] = self._paused
         if assessment is not None:
             state["view"] = assessment.view.value
-        cue = self.engine.state.cue
+        cue = snapshot.cue
         if cue is not None:
             state["cue"] = {**cue.to_dict(), "text": cue_text(cue, self.record.language)}
         return state
