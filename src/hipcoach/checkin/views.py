@@ -5,23 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 
-from hipcoach.accounts.models import User
 from hipcoach.checkin.access import access_checkin_by_id
 from hipcoach.checkin.actions import do_check_in
 from hipcoach.checkin.forms import CheckInForm
 from hipcoach.checkin.screening import Level, load
-
-
-def _patient(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_patient else None
+from hipcoach.web.requests import page_language, patient_of
 
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     form = CheckInForm(request.POST or None)
@@ -33,12 +27,12 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     checkin = access_checkin_by_id(patient, pk)
     rules = {r.id: r for r in load().rules}
-    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    language = page_language()
     advice = [
         {"level": rules[i].level.key, "text": rules[i].advice[language]}
         for i in checkin.flags

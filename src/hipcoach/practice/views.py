@@ -22,6 +22,7 @@ from hipcoach.practice.access import (
     sessions_visible_to,
 )
 from hipcoach.practice.models import SetResult, StretchSession
+from hipcoach.web.requests import page_language
 
 
 def _user(request: HttpRequest) -> User:
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if user.clinic_id
             else User.objects.none()
         )
-        language = "ja" if (get_language() or "en").startswith("ja") else "en"
+        language = page_language()
         rules = {r.id: r for r in screening.load().rules}
         flags = [
             {
@@ -109,7 +110,7 @@ def live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _steps(variant: str) -> list[str]:
-    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    language = page_language()
     return [step[language] for step in screening.load().modification_steps.get(variant, ())]
 
 

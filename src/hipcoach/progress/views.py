@@ -9,25 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.utils.translation import get_language
 
 from coach.chair_stand_protocol import load_chair_stand
-from hipcoach.accounts.models import User
 from hipcoach.progress import actions
 from hipcoach.progress.export import export_csv, export_data
 from hipcoach.progress.forms import ChairStandForm, DeleteAccountForm, PSFSForm
 from hipcoach.progress.models import ChairStandMethod, PSFSActivity
 from hipcoach.progress.summary import progress_for
-
-
-def _patient(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_patient else None
+from hipcoach.web.requests import page_language, patient_of
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     return render(request, "progress/index.html", {"measures": progress_for(patient)})
@@ -35,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def psfs(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     names = list(
@@ -51,7 +45,7 @@ def psfs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def chair_stand(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     form = ChairStandForm(request.POST or None)
@@ -65,10 +59,10 @@ def chair_stand(request: HttpRequest) -> HttpResponse:
 @login_required
 def chair_stand_camera(request: HttpRequest) -> HttpResponse:
     """The chair-stand test counted by the camera; the counting runs in the engine."""
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
-    language = "ja" if (get_language() or "en").startswith("ja") else "en"
+    language = page_language()
     protocol = load_chair_stand()
     return render(
         request,
@@ -87,7 +81,7 @@ def chair_stand_camera(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     if fmt == "json":
@@ -101,7 +95,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
-    patient = _patient(request)
+    patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
     form = DeleteAccountForm(request.POST or None)
