@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "hipcoach.live",
     "hipcoach.web",
     "hipcoach.learn",
+    "hipcoach.booking",
+    "hipcoach.reports",
+    "hipcoach.reviews",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # A clinician who may edit the clinic's profile, hours and staff availability.
+    is_clinic_admin = models.BooleanField(_("clinic administrator"), default=False)
 
     @property
     def is_patient(self) -> bool:

@@ -1,23 +1,62 @@
-"""The clinic a patient belongs to, and how to reach it."""
+"""The clinic a patient belongs to: its profile, opening hours, and how to reach it."""
 
 from __future__ import annotations
 
+import zoneinfo
+from datetime import time
+from urllib.parse import urlparse
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Asia/Tokyo."), params={"value": value}
+        )
+
+
+def _check_host(value: str, hosts: tuple[str, ...], example: str) -> None:
+    host = (urlparse(value).hostname or "").lower()
+    if host not in hosts:
+        raise ValidationError(_("Use a link of the form %(example)s."), params={"example": example})
+
+
+def validate_whatsapp(value: str) -> None:
+    """The one-tap chat link: wa.me with the number, never a third-party redirect."""
+    _check_host(value, ("wa.me",), "https://wa.me/81XXXXXXXXXX")
+
+
+def validate_line(value: str) -> None:
+    _check_host(value, ("line.me", "lin.ee", "page.line.me"), "https://line.me/R/ti/p/@id")
 
 
 class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)
+    address_ja = models.TextField(_("address in Japanese"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website_url = models.URLField(_("website"), blank=True)
     booking_url = models.URLField(_("online booking"), blank=True)
     map_url = models.URLField(_("map"), blank=True)
-    whatsapp_url = models.URLField(_("WhatsApp"), blank=True)
-    line_url = models.URLField(_("LINE"), blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Tokyo")
+    whatsapp_url = models.URLField(_("WhatsApp"), blank=True, validators=[validate_whatsapp])
+    line_url = models.URLField(_("LINE"), blank=True, validators=[validate_line])
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Tokyo", validators=[validate_timezone]
+    )
+    # One service a line, as the clinic writes it in each language.
+    services = models.TextField(_("services treated"), blank=True)
+    services_ja = models.TextField(_("services treated, in Japanese"), blank=True)
+    appointment_minutes = models.PositiveSmallIntegerField(
+        _("appointment length (minutes)"),
+        default=60,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
 
     class Meta:
         verbose_name = _("clinic")
@@ -28,3 +67,44 @@ class Clinic(models.Model):
 
     def display_name(self, language: str) -> str:
         return self.name_ja if language == "ja" and self.name_ja else self.name
+
+    def display_address(self, language: str) -> str:
+        return self.address_ja if language == "ja" and self.address_ja else self.address
+
+    def service_list(self, language: str) -> list[str]:
+        text = self.services_ja if language == "ja" and self.services_ja else self.services
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """One opening period on a weekday, in the clinic's own time zone (lunch = two periods)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="opening_closes_after_opens"
+            )
+        ]
+
+    def clean(self) -> None:
+        opens, closes = self.opens, self.closes
+        if isinstance(opens, time) and isinstance(closes, time) and closes <= opens:
+            raise ValidationError(_("Closing time must be after opening time."))

@@ -23,8 +23,19 @@ class SideChoice(models.TextChoices):
     RIGHT = "right", _("Right")
 
 
+class Variant(models.TextChoices):
+    """The article's stretch and the modifications a clinician (or the check-in) can choose."""
+
+    STANDARD = "", _("Half-kneeling stretch, as in the article")
+    CUSHION = "cushion", _("Half-kneeling with a cushion under the knee")
+    STANDING = "standing", _("Standing split-stance stretch (timer only)")
+
+
 class Program(models.Model):
-    """A prescription. The newest one for a patient is the one in force."""
+    """A prescription. Never edited: a change is a new row, so history shows what was in force.
+
+    The newest one for a patient is the one in force.
+    """
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programs"
@@ -38,6 +49,25 @@ class Program(models.Model):
     )
     first_side = models.CharField(
         _("first side"), max_length=8, choices=FirstSide.choices, default=FirstSide.EITHER
+    )
+    variant = models.CharField(
+        _("version of the stretch"),
+        max_length=12,
+        choices=Variant.choices,
+        default=Variant.STANDARD,
+        blank=True,
+    )
+    sessions_per_day = models.PositiveSmallIntegerField(
+        _("sessions per day"), default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    sessions_per_week = models.PositiveSmallIntegerField(
+        _("days a week"), default=7, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    # The 30-second chair-stand test every N weeks; 0 when not prescribed.
+    chair_stand_every_weeks = models.PositiveSmallIntegerField(
+        _("chair-stand test every (weeks)"),
+        default=0,
+        validators=[MaxValueValidator(12)],
     )
     notes = models.TextField(_("notes to the patient"), blank=True)
     prescribed_by = models.ForeignKey(
@@ -89,6 +119,8 @@ class StretchSession(models.Model):
     language = models.CharField(max_length=8, default="en")
     # The session's own clock (ms) when last saved: a reconnect continues from it.
     clock_ms = models.FloatField(default=0.0)
+    # coach.timeline's stored form: phases and fault episodes, saved with each finished set.
+    timeline = models.JSONField(default=dict, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
