@@ -9,8 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pose.models import ModelMissing, find_bundle
+
+# Time is never a test here: these machines are shared and noisy (speed lives in `make bench`).
+settings.register_profile("hipcoach", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("hipcoach")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_POSES = REPO_ROOT.parent / "shared" / "data" / "poses"

@@ -16,6 +16,7 @@ from coach.events import Event, HoldRecord, SetRecord
 from coach.landmarks import PoseFrame
 from coach.protocol import Protocol
 from coach.session import Session, SessionState
+from coach.timeline import Span, TimelineBuilder
 
 
 class Coach:
@@ -54,6 +55,8 @@ class SequenceReport:
     sets_done: int
     sets_total: int
     events: list[Event] = field(default_factory=list)
+    # The same timeline a live session stores (coach.timeline), for the same judgement.
+    timeline: list[Span] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,11 +92,13 @@ def analyze_sequence(
     previous: Assessment | None = None
     fault_ms: dict[str, float] = {}
     in_position_ms = 0.0
+    timeline = TimelineBuilder()
     for timestamp_ms, frame in frames:
         count += 1
         seen += frame is not None
         assessment, new = coach.feed(frame, timestamp_ms)
         events.extend(new)
+        timeline.follow(assessment.timestamp_ms, coach.session, assessment)
         if on_frame is not None:
             on_frame(assessment, coach.state)
         if first_ms is None:
@@ -108,6 +113,7 @@ def analyze_sequence(
         last_ms = assessment.timestamp_ms
     events.extend(coach.session.finish(last_ms))
     session = coach.session
+    timeline.follow(last_ms, session, None)
     state = session.state
     return SequenceReport(
         frames=count,
@@ -122,4 +128,5 @@ def analyze_sequence(
         sets_done=state.sets_done,
         sets_total=state.sets_total,
         events=events,
+        timeline=timeline.finish(last_ms),
     )

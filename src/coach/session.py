@@ -186,6 +186,11 @@ class Session:
         return self._phase
 
     @property
+    def phase_since_ms(self) -> float:
+        """When the current phase began: a hold is dated from the start of its settling."""
+        return self._phase_since
+
+    @property
     def done(self) -> bool:
         return self._phase is Phase.DONE
 

@@ -2,24 +2,28 @@
 
 Live sessions and recorded videos fold their frames through the same builder, so a clinician
 reads one timeline format wherever the stretch was judged. Faults are kept only inside holds,
-where they cost good-form time; during set-up the person is still moving into position.
+where they cost good-form time; outside them the person is still moving into position.
 Short gaps in a fault (a frame or two the rule let go) join the span either side of them, so
 a wobble on a hysteresis edge reads as one episode, not a stutter.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from coach.assessment import Side
+from coach.assessment import Assessment, Side
 from coach.events import Phase
+from coach.session import Session
 
 TIMELINE_VERSION = 1
 SpanKind = Literal["phase", "fault"]
 # A fault that stops for less than this and comes back is one episode.
 JOIN_GAP_MS = 500.0
+# No form is judged while resting, paused or done.
+_NO_FAULTS = frozenset({Phase.REST, Phase.PAUSED, Phase.DONE})
 # A bound on what one session stores: about an hour of one-second flicker.
 MAX_SPANS = 4000
 
@@ -107,39 +111,73 @@ class TimelineBuilder:
         side: Side | None,
         set_number: int,
         faults: Iterable[str] = (),
+        *,
+        phase_since_ms: float | None = None,
     ) -> None:
+        """One sample. ``phase_since_ms`` back-dates a phase that began before it was known."""
         if self._last_ms is not None and t_ms < self._last_ms:
             return  # out of order: the engine's own clock never runs back
         self._last_ms = t_ms
         key = (phase.value, side, set_number)
         current = self._phase
         if current is None or (current.code, current.side, current.set_number) != key:
+            start = t_ms if phase_since_ms is None else min(phase_since_ms, t_ms)
             if current is not None:
-                self._emit(current.closed(t_ms))
-            self._close_faults(t_ms, force=True)
-            self._phase = _Open("phase", phase.value, side, set_number, t_ms, t_ms)
+                start = max(start, current.start_ms)
+                self._emit(current.closed(start))
+            if phase in _NO_FAULTS:
+                self._close_faults(t_ms, force=True)
+            self._phase = _Open("phase", phase.value, side, set_number, start, t_ms)
         else:
             current.last_ms = t_ms
-        active = set(faults) if phase is Phase.HOLD else set()
+        active = set() if phase in _NO_FAULTS else set(faults)
         for code in active:
             episode = self._faults.get(code)
             if episode is None:
                 self._faults[code] = _Open("fault", code, side, set_number, t_ms, t_ms)
             else:
                 episode.last_ms = t_ms
-        for code in [c for c in self._faults if c not in active]:
-            episode = self._faults[code]
-            if t_ms - episode.last_ms > JOIN_GAP_MS:
-                self._emit(episode.closed(episode.last_ms))
-                del self._faults[code]
+                episode.set_number = set_number
+        self._close_faults(t_ms, force=False, keep=active)
+
+    def follow(self, t_ms: float, session: Session, assessment: Assessment | None) -> None:
+        """Sample a session just after it took a frame (or a tick): live and recordings alike."""
+        self.add(
+            t_ms,
+            session.phase,
+            session.expected_side,
+            session.set_number,
+            [f.code for f in assessment.faults] if assessment is not None else (),
+            phase_since_ms=session.phase_since_ms,
+        )
 
     def spans(self) -> list[Span]:
-        """Every span so far, the open ones closed at the latest sample, in start order."""
+        """Every span so far, in start order; faults only where they overlap a hold.
+
+        Faults are followed through set-up too, because a hold is dated back to the start of
+        its settling: what the person did then belongs to the hold.
+        """
         spans = list(self._spans)
         if self._phase is not None:
             spans.append(self._phase.closed(self._phase.last_ms))
         spans.extend(f.closed(f.last_ms) for f in self._faults.values())
-        return sorted(spans, key=lambda s: (s.start_ms, s.kind != "phase", s.code))
+        holds = [s for s in spans if s.kind == "phase" and s.code == Phase.HOLD.value]
+        kept = [s for s in spans if s.kind == "phase"]
+        for fault in (s for s in spans if s.kind == "fault"):
+            for hold in holds:
+                start = max(fault.start_ms, hold.start_ms)
+                end = min(fault.end_ms, hold.end_ms)
+                if end > start:
+                    kept.append(
+                        dataclasses.replace(
+                            fault,
+                            start_ms=start,
+                            end_ms=end,
+                            side=hold.side,
+                            set_number=hold.set_number,
+                        )
+                    )
+        return sorted(kept, key=lambda s: (s.start_ms, s.kind != "phase", s.code))
 
     def finish(self, t_ms: float | None = None) -> list[Span]:
         end = t_ms if t_ms is not None else self._last_ms
@@ -160,8 +198,10 @@ class TimelineBuilder:
         builder.truncated = bool((data or {}).get("truncated", False))
         return builder
 
-    def _close_faults(self, t_ms: float, *, force: bool) -> None:
+    def _close_faults(self, t_ms: float, *, force: bool, keep: set[str] | None = None) -> None:
         for code in list(self._faults):
+            if keep is not None and code in keep:
+                continue
             episode = self._faults[code]
             if force or t_ms - episode.last_ms > JOIN_GAP_MS:
                 self._emit(episode.closed(episode.last_ms))

@@ -91,10 +91,17 @@ framing = st.fixed_dictionaries(
 
 def build(a: dict, f: dict, *, world: bool) -> PoseFrame:
     try:
-        return syn.half_kneeling(**a, **f, world=world)
+        frame = syn.half_kneeling(**a, **f, world=world)
     except ValueError:
         assume(False)
         raise
+    # Facing is read from the stride: a front foot drawn back behind the kneeling knee (a very
+    # bent front knee over a thigh that leans back) is not the stretch, and has no facing.
+    label = f.get("kneeling_label", "left")
+    rear, front = (LEFT_LEG, RIGHT_LEG) if label == "left" else (RIGHT_LEG, LEFT_LEG)
+    px = frame.pixels()
+    assume(f.get("facing", -1) * (px[front.ankle][0] - px[rear.knee][0]) > 1e-3)
+    return frame
 
 
 def check_angles(m: Measures, a: dict) -> None:

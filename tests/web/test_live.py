@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from coach.landmarks import PoseFrame, frame_to_dict
+from coach.timeline import parse_timeline
 from hipcoach.accounts.models import User
 from hipcoach.checkin.models import CheckIn
 from hipcoach.live.routing import websocket_urlpatterns
@@ -160,6 +162,12 @@ def test_a_whole_session_from_recorded_landmarks_left_then_mirrored_right(
     assert "switch_side" in cues
     states = [m for m in seen if m["type"] == "state"]
     assert all(s["state"]["held_s"] <= s["state"]["target_s"] + 0.1 for s in states)
+    # The stored timeline has the two holds, each on its own side, in time order.
+    holds = [s for s in parse_timeline(session.timeline) if s.kind == "phase" and s.code == "hold"]
+    assert [h.side.value if h.side else None for h in holds][:1] == ["left"]
+    assert holds[-1].side is not None
+    assert holds[-1].side.value == "right"
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(holds))
 
 
 def test_a_dropped_connection_keeps_finished_sets_and_resumes_at_the_next(
@@ -176,6 +184,10 @@ def test_a_dropped_connection_keeps_finished_sets_and_resumes_at_the_next(
         t += len(clip) * 1000 / 29.97 + 5000
     socket.close()  # the left set finished; the connection drops mid-session
     assert SetResult.objects.filter(session=session, side="left").count() == 1
+    session.refresh_from_db()
+    stored = [s for s in parse_timeline(session.timeline) if s.code == "hold"]
+    assert stored
+    assert all(s.side is not None and s.side.value == "left" for s in stored)
 
     again = Socket(patient, session.pk)
     again.connect()

@@ -53,9 +53,17 @@ def do_start_session(
 
 
 def do_record_set(
-    session: StretchSession, record: SetRecord, *, clock_ms: float, form_checked: bool = True
+    session: StretchSession,
+    record: SetRecord,
+    *,
+    clock_ms: float,
+    form_checked: bool = True,
+    timeline: dict[str, Any] | None = None,
 ) -> SetResult:
-    """Store a finished set at once. Idempotent: the same set twice keeps the first."""
+    """Store a finished set at once. Idempotent: the same set twice keeps the first.
+
+    The session's timeline is saved with it, so what is stored always matches the sets.
+    """
     with transaction.atomic():
         try:
             result = SetResult.objects.create(
@@ -73,9 +81,10 @@ def do_record_set(
             result = SetResult.objects.get(
                 session=session, side=record.side.value, set_number=record.set_number
             )
-        StretchSession.objects.filter(pk=session.pk).update(
-            clock_ms=clock_ms, first_side=session.first_side
-        )
+        changes: dict[str, Any] = {"clock_ms": clock_ms, "first_side": session.first_side}
+        if timeline is not None:
+            changes["timeline"] = timeline
+        StretchSession.objects.filter(pk=session.pk).update(**changes)
     return result
 
 
@@ -89,8 +98,30 @@ def do_set_mode(session: StretchSession, mode: SessionMode) -> None:
     StretchSession.objects.filter(pk=session.pk).update(mode=mode)
 
 
-def do_finish_session(session: StretchSession, *, completed: bool, clock_ms: float) -> None:
+def do_finish_session(
+    session: StretchSession,
+    *,
+    completed: bool,
+    clock_ms: float,
+    timeline: dict[str, Any] | None = None,
+) -> None:
     session.status = SessionStatus.COMPLETED if completed else SessionStatus.ENDED_EARLY
     session.ended_at = timezone.now()
     session.clock_ms = clock_ms
-    session.save(update_fields=["status", "ended_at", "clock_ms"])
+    fields = ["status", "ended_at", "clock_ms"]
+    if timeline is not None:
+        session.timeline = timeline
+        fields.append("timeline")
+    session.save(update_fields=fields)
+
+
+@transaction.atomic
+def do_prescribe(patient: User, *, prescribed_by: User, **values: Any) -> Program:
+    """A clinician's prescription: always a new version, so the history keeps the old one.
+
+    The caller has checked the clinician may treat this patient (accounts.access); values out
+    of range raise ValidationError and nothing is saved.
+    """
+    if not prescribed_by.is_clinician or prescribed_by.clinic_id != patient.clinic_id:
+        raise PermissionError("only a clinician of the patient's clinic prescribes")
+    return do_create_program(patient, prescribed_by=prescribed_by, **values)

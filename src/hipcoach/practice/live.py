@@ -26,6 +26,7 @@ from coach.events import Event, SetCompleted
 from coach.landmarks import InvalidFrame, frame_from_dict
 from coach.protocol import Protocol
 from coach.session import Session
+from coach.timeline import InvalidTimeline, TimelineBuilder
 from hipcoach.checkin.actions import do_check_in
 from hipcoach.checkin.screening import Answers
 from hipcoach.practice import actions
@@ -90,6 +91,10 @@ class LiveSession:
         self._after_writes: list[dict[str, Any]] = []
         self._sets_done = session.sets.filter(completed=True).count()
         self.engine = self._restore(timer_only=session.mode == SessionMode.TIMER)
+        try:
+            self.timeline = TimelineBuilder.from_dict(session.timeline)
+        except InvalidTimeline:
+            self.timeline = TimelineBuilder()  # damaged history: start a fresh one, keep going
 
     def _restore(self, *, timer_only: bool) -> Session:
         return Session.restored(
@@ -194,8 +199,12 @@ class LiveSession:
     def _finish(self, *, completed: bool) -> None:
         self._finished = True
         clock = self.clock.now_ms
+        timeline = self.timeline
+        timeline.finish(clock)
         self._writes.append(
-            lambda: actions.do_finish_session(self.record, completed=completed, clock_ms=clock)
+            lambda: actions.do_finish_session(
+                self.record, completed=completed, clock_ms=clock, timeline=timeline.to_dict()
+            )
         )
 
     # -- internals --------------------------------------------------------------------------
@@ -235,6 +244,7 @@ class LiveSession:
         self, events: list[Event], assessment: Assessment | None, echo: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         replies: list[dict[str, Any]] = []
+        self.timeline.follow(self.clock.now_ms, self.engine, assessment)
         first = self.engine.first_side
         if first is not None and self.record.first_side != first.value:
             self.record.first_side = first.value
@@ -251,6 +261,7 @@ class LiveSession:
                         record,
                         clock_ms=clock,
                         form_checked=not self.engine.timer_only,
+                        timeline=self.timeline.to_dict(),
                     )
                 )
                 saved = {**record.to_dict(), "form_checked": not self.engine.timer_only}
