@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from hipcoach.accounts.models import Role, User
+from hipcoach.accounts.models import Invitation, Role, User
 
 
 def can_read_patient(user: User, patient: User) -> bool:
@@ -52,3 +52,17 @@ def is_clinic_admin(user: User) -> bool:
         and user.is_clinic_admin
         and user.clinic_id is not None
     )
+
+
+def invitations_of(clinician: User) -> QuerySet[Invitation]:
+    """The invitations of the clinician's own clinic: they name people who may become patients."""
+    if not clinician.is_clinician or clinician.clinic_id is None or not clinician.is_active:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(clinic_id=clinician.clinic_id).select_related("invited_by")
+
+
+def access_invitation_by_id(clinician: User, invitation_id: int) -> Invitation:
+    invitation = invitations_of(clinician).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -107,4 +107,12 @@ class OpeningHours(models.Model):
     def clean(self) -> None:
         opens, closes = self.opens, self.closes
         if isinstance(opens, time) and isinstance(closes, time) and closes <= opens:
-            raise ValidationError(_("Closing time must be after opening time."))
+            raise ValidationError({"closes": _("Closing time must be after opening time.")})
+
+
+def week_of_hours(clinic: Clinic) -> list[tuple[str, list[OpeningHours]]]:
+    """Each weekday, Monday first, with its opening periods (none: closed that day)."""
+    periods: dict[int, list[OpeningHours]] = {day: [] for day in Weekday.values}
+    for hours in clinic.opening_hours.all():
+        periods[hours.weekday].append(hours)
+    return [(str(Weekday(day).label), periods[day]) for day in Weekday.values]

@@ -14,6 +14,7 @@ from coach.events import Cue
 from hipcoach.accounts.models import User
 from hipcoach.checkin import screening
 from hipcoach.checkin.access import fresh_checkin, red_flags_for_clinician
+from hipcoach.clinics.review import patient_rows
 from hipcoach.practice import actions
 from hipcoach.practice.access import (
     access_own_session_by_id,
@@ -35,13 +36,10 @@ def _user(request: HttpRequest) -> User:
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.is_clinician:
-        patients = (
-            User.objects.filter(clinic=user.clinic, role="patient").order_by(
-                "last_name", "username"
-            )
-            if user.clinic_id
-            else User.objects.none()
-        )
+        by_name = request.GET.get("sort") == "name"
+        rows = patient_rows(user)
+        if by_name:
+            rows.sort(key=lambda r: (r.patient.last_name, r.patient.first_name, r.patient.username))
         language = page_language()
         rules = {r.id: r for r in screening.load().rules}
         flags = [
@@ -52,7 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
             for c in red_flags_for_clinician(user)
         ]
         return render(
-            request, "practice/clinician_home.html", {"patients": patients, "red_flags": flags}
+            request,
+            "practice/clinician_home.html",
+            {"rows": rows, "red_flags": flags, "by_name": by_name},
         )
     program = current_program(user)
     protocol = program.protocol() if program else None
