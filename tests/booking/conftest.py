@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -10,17 +12,11 @@ from hipcoach.accounts.models import Role, User
 from hipcoach.booking.actions import do_add_availability
 from hipcoach.clinics.models import Clinic, OpeningHours
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from helpers import make_user
+
 # A Monday, 00:00 UTC = 09:00 in Kyoto: the tests' "now" unless they say otherwise.
 MONDAY = datetime(2025, 3, 3, 0, 0, tzinfo=UTC)
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None, **extra: object) -> User:
-    user = User.objects.create_user(
-        username=username, password="pw-for-tests", role=role, **extra
-    )
-    user.clinic = clinic
-    user.save()
-    return user
 
 
 def open_weekdays(clinic: Clinic) -> None:

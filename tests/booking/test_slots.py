@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -180,7 +181,7 @@ def test_slots_fit_inside_working_time_and_never_overlap_busy_or_each_other(
         busy=[busy],
         horizon=timedelta(days=365 * 100),
     )
-    for s, nxt in zip(found, found[1:], strict=False):
+    for s, nxt in itertools.pairwise(found):
         assert s + length <= nxt
     for s in found:
         local = s.astimezone(TOKYO)

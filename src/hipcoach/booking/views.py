@@ -175,7 +175,12 @@ def _confirm(request: HttpRequest, patient: User, moving: Appointment | None) ->
         **_zones(patient, clinic),
     }
     if not form.is_valid():
-        context["problem"] = _("Please choose one of the times shown.")
+        unreadable = form.has_error("starts_at") and form["starts_at"].value()
+        context["problem"] = (
+            form.errors["starts_at"][0]
+            if unreadable
+            else _("Please choose one of the times shown.")
+        )
         return render(request, "booking/confirm.html", context, status=400)
     start, clinician = form.chosen_start(), form.chosen_clinician()
     context["when"] = shown(start, patient.time_zone_name(), clinic.timezone)
