@@ -7,7 +7,7 @@ CLI now, background video review later) calls this rather than wiring the pieces
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,12 @@ from pose.media import MediaError, VideoReader, kind_of, read_image
 from pose.models import DEFAULT_VARIANT, find_bundle
 
 SCHEMA_VERSION = 1
+
+# (frames read, frames the container says it holds, or 0 when it does not say): for progress.
+ProgressHook = Callable[[int, int], None]
+# The whole judgement of a recording, for a front end that keeps more than the summary
+# (background review stores its timeline).
+ReportHook = Callable[[SequenceReport], None]
 
 
 class AnalysisError(Exception):
@@ -52,13 +58,21 @@ class Analyzer:
             self._image_estimator.close()
             self._image_estimator = None
 
-    def analyze(self, path: Path, *, annotate_to: Path | None = None) -> dict[str, Any]:
+    def analyze(
+        self,
+        path: Path,
+        *,
+        annotate_to: Path | None = None,
+        on_progress: ProgressHook | None = None,
+        on_report: ReportHook | None = None,
+    ) -> dict[str, Any]:
+        """``on_progress`` follows a video as it is read; ``on_report`` gets its judgement."""
         try:
             kind = kind_of(path)
             if kind == "image":
                 return self._image(path, annotate_to)
             if kind == "video":
-                return self._video(path, annotate_to)
+                return self._video(path, annotate_to, on_progress, on_report)
             if annotate_to is not None:
                 raise AnalysisError(f"{path}: a landmark file has no pictures to annotate")
             return self._landmarks(path)
@@ -115,11 +129,17 @@ class Analyzer:
             "advice": cue_text(Cue(advice_code(a)), self.language),
         }
 
-    def _video(self, path: Path, annotate_to: Path | None) -> dict[str, Any]:
+    def _video(
+        self,
+        path: Path,
+        annotate_to: Path | None,
+        on_progress: ProgressHook | None = None,
+        on_report: ReportHook | None = None,
+    ) -> dict[str, Any]:
         with VideoReader(path) as reader:
             estimator = MediaPipePoseEstimator("video", model_bytes=self.model_bytes())
             try:
-                frames = _estimated(reader, estimator)
+                frames = _estimated(reader, estimator, on_progress)
                 if annotate_to is None:
                     report = analyze_sequence(((t, f) for t, f, _ in frames), self.protocol)
                 else:
@@ -129,6 +149,8 @@ class Analyzer:
             fps = reader.info.fps
         if report.frames == 0:
             raise AnalysisError(f"{path}: the video has no readable frames")
+        if on_report is not None:
+            on_report(report)
         return self._sequence_result(path, "video", fps, report)
 
     def _annotated(
@@ -188,10 +210,15 @@ class Analyzer:
 
 
 def _estimated(
-    reader: VideoReader, estimator: MediaPipePoseEstimator
+    reader: VideoReader,
+    estimator: MediaPipePoseEstimator,
+    on_progress: ProgressHook | None = None,
 ) -> Iterator[tuple[float, PoseFrame | None, RgbImage]]:
-    for t, rgb in reader.frames():
+    expected = max(reader.info.frame_count, 0)
+    for index, (t, rgb) in enumerate(reader.frames(), start=1):
         yield t, estimator.estimate(rgb, t), rgb
+        if on_progress is not None:
+            on_progress(index, expected)
 
 
 def _anchors(a: Assessment) -> dict[str, BodyLandmark]:
