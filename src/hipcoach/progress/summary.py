@@ -1,5 +1,10 @@
 """A patient's progress, as numbers and charts: pain, function, strength, practice, the stretch.
 
+Every measure is built for a range of whole days in the patient's own time zone (their own,
+else their clinic's: ``User.time_zone_name``), so a check-in at 23:30 in Kyoto counts on that
+Kyoto day whatever the server's zone. The progress page asks for the last year
+(``progress_for``); the PDF report for the range a person picks (``progress_between``).
+
 One query per measure, grouped by day in Python: a year of daily data stays well under the
 200 ms budget (bench/progress_charts.py measures it).
 """
@@ -9,16 +14,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from math import ceil
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hipcoach.accounts.models import User
 from hipcoach.checkin.models import CheckIn
-from hipcoach.practice.access import current_program
-from hipcoach.practice.models import SessionStatus, SetResult, StretchSession
+from hipcoach.practice.models import Program, SessionStatus, SetResult, StretchSession
 from hipcoach.progress.charts import Series, line_chart
 from hipcoach.progress.models import ChairStandResult, PSFSRating
 
@@ -37,8 +43,16 @@ class Measure:
     columns: list[str] = field(default_factory=list)
 
 
-def _local_day(moment: Any) -> date:
-    return timezone.localtime(moment).date()
+def patient_zone(patient: User) -> ZoneInfo:
+    return ZoneInfo(patient.time_zone_name())
+
+
+def day_bounds(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """From the start of ``start`` to the start of the day after ``end``, local to ``zone``."""
+    return (
+        datetime.combine(start, time.min, zone),
+        datetime.combine(end + timedelta(days=1), time.min, zone),
+    )
 
 
 def _trend(points: Points, unit: str) -> str:
@@ -65,13 +79,28 @@ def _daily_last(items: Iterable[tuple[date, float]]) -> Points:
 
 
 def progress_for(patient: User, days: int = 365) -> list[Measure]:
-    since = timezone.now() - timedelta(days=days)
+    """The progress page: the last ``days`` days up to and including the patient's today."""
+    today = timezone.now().astimezone(patient_zone(patient)).date()
+    return progress_between(patient, today - timedelta(days=days), today)
+
+
+def progress_between(patient: User, start: date, end: date, *, max_rows: int = 60) -> list[Measure]:
+    """Every measure from ``start`` to ``end`` (both included, the patient's local days).
+
+    ``max_rows`` keeps the numbers table under each chart to the most recent days with data.
+    """
+    zone = patient_zone(patient)
+    since, until = day_bounds(start, end, zone)
+
+    def _local_day(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
     measures: list[Measure] = []
 
     pain = _daily_last(
         (_local_day(c.created_at), float(c.pain_now or 0))
         for c in CheckIn.objects.filter(
-            patient=patient, created_at__gte=since, pain_now__isnull=False
+            patient=patient, created_at__gte=since, created_at__lt=until, pain_now__isnull=False
         )
         .order_by("created_at")
         .only("created_at", "pain_now")
@@ -91,7 +120,7 @@ def progress_for(patient: User, days: int = 365) -> list[Measure]:
     )
     session_days: dict[int, date] = {}
     sets = SetResult.objects.filter(
-        session__patient=patient, session__started_at__gte=since
+        session__patient=patient, session__started_at__gte=since, session__started_at__lt=until
     ).values_list(
         "session_id",
         "session__started_at",
@@ -138,31 +167,29 @@ def progress_for(patient: User, days: int = 365) -> list[Measure]:
         )
     )
 
-    program = current_program(patient)
-    per_week = 7  # the article's stretch is a daily home routine
-    done_days = {
-        _local_day(s.started_at)
-        for s in StretchSession.objects.filter(
-            patient=patient, started_at__gte=since, status=SessionStatus.COMPLETED
-        ).only("started_at")
-    }
-    weeks: dict[date, int] = defaultdict(int)
-    for day in done_days:
-        weeks[day - timedelta(days=day.weekday())] += 1
-    adherence = [(week, 100.0 * min(n, per_week) / per_week) for week, n in sorted(weeks.items())]
+    sessions_by_day: dict[date, int] = defaultdict(int)
+    for started in StretchSession.objects.filter(
+        patient=patient,
+        started_at__gte=since,
+        started_at__lt=until,
+        status=SessionStatus.COMPLETED,
+    ).values_list("started_at", flat=True):
+        sessions_by_day[_local_day(started)] += 1
+    programs = list(Program.objects.filter(patient=patient).order_by("created_at", "id"))
+    adherence = _adherence(programs, sessions_by_day, start, end, zone)
     measures.append(
         Measure(
             "adherence",
-            _("Sessions done each week, as a percentage of the days"),
+            _("Sessions done each week, as a percentage of those prescribed"),
             "%",
             [Series(_("Adherence"), adherence)],
-            _trend(adherence, "%") if program else _("No program yet."),
+            _trend(adherence, "%") if programs else _("No program yet."),
         )
     )
 
     psfs: dict[date, list[float]] = defaultdict(list)
     for rated, score in PSFSRating.objects.filter(
-        activity__patient=patient, rated_at__gte=since
+        activity__patient=patient, rated_at__gte=since, rated_at__lt=until
     ).values_list("rated_at", "score"):
         psfs[_local_day(rated)].append(float(score))
     psfs_points = [(d, round(sum(v) / len(v), 1)) for d, v in sorted(psfs.items())]
@@ -178,7 +205,9 @@ def progress_for(patient: User, days: int = 365) -> list[Measure]:
 
     stands = _daily_last(
         (_local_day(r.created_at), float(r.count))
-        for r in ChairStandResult.objects.filter(patient=patient, created_at__gte=since)
+        for r in ChairStandResult.objects.filter(
+            patient=patient, created_at__gte=since, created_at__lt=until
+        )
     )
     measures.append(
         Measure(
@@ -214,5 +243,44 @@ def progress_for(patient: User, days: int = 365) -> list[Measure]:
         for i, s in enumerate(m.series):
             for d, v in s.points:
                 table.setdefault(d, ["—"] * len(m.series))[i] = f"{v:g}"
-        m.rows = sorted(table.items(), reverse=True)[:60]
+        m.rows = sorted(table.items(), reverse=True)[:max_rows]
     return measures
+
+
+def _adherence(
+    programs: list[Program],
+    sessions_by_day: dict[date, int],
+    start: date,
+    end: date,
+    zone: ZoneInfo,
+) -> Points:
+    """Each week's completed sessions as a percentage of what the program in force asked for.
+
+    Weeks run Monday to Sunday. A week's program is the newest one prescribed by the end of
+    its last day in the range. It asks for ``sessions_per_week`` days with
+    ``sessions_per_day`` sessions each; extra sessions on a day, or extra days, don't make up
+    for missed ones beyond 100 %. A week cut by the range (or by the first prescription, or
+    today) asks for its share of the days, rounded up: 7 days a week over 3 days is 3 days,
+    3 days a week over 3 days is 2.
+    """
+    if not programs:
+        return []
+    first_day = programs[0].created_at.astimezone(zone).date()
+    points: Points = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        days = [
+            d
+            for d in (monday + timedelta(days=i) for i in range(7))
+            if max(start, first_day) <= d <= end
+        ]
+        if days:
+            _, last_moment = day_bounds(days[-1], days[-1], zone)
+            in_force = [p for p in programs if p.created_at < last_moment] or programs[:1]
+            program = in_force[-1]
+            per_day = program.sessions_per_day
+            target = ceil(program.sessions_per_week * len(days) / 7) * per_day
+            done = sum(min(sessions_by_day.get(d, 0), per_day) for d in days)
+            points.append((monday, 100.0 * min(done, target) / target))
+        monday += timedelta(days=7)
+    return points
