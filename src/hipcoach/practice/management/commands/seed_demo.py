@@ -315,10 +315,10 @@ class Command(BaseCommand):
                 hold_ms = program.hold_s * 1000.0 + fault_ms
                 start = clock
                 while clock < start + hold_ms:
-                    inside = (
-                        fault is not None and fault_from <= clock - start < fault_from + fault_ms
+                    inside = fault_from <= clock - start < fault_from + fault_ms
+                    timeline.add(
+                        clock, Phase.HOLD, side, number, [fault] if fault and inside else []
                     )
-                    timeline.add(clock, Phase.HOLD, side, number, [fault] if inside else [])
                     clock += 250.0
                 record = SetRecord(
                     side=side, set_number=number, target_s=float(program.hold_s), completed=True

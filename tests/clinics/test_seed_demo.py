@@ -1,0 +1,77 @@
+"""The demo data: the article's clinic, both clinics apart, weeks of history, and idempotent."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from hipcoach.accounts.models import User
+from hipcoach.checkin.models import CheckIn
+from hipcoach.clinics.models import Clinic, OpeningHours
+from hipcoach.clinics.review import patient_rows
+from hipcoach.practice.models import Program, SetResult, StretchSession
+from hipcoach.progress.models import ChairStandResult, PSFSRating
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Clinic,
+            OpeningHours,
+            User,
+            Program,
+            StretchSession,
+            SetResult,
+            CheckIn,
+            PSFSRating,
+            ChairStandResult,
+        )
+    }
+
+
+def test_seed_demo_makes_a_realistic_clinic_and_is_idempotent(db: None) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    assert counts() == first
+
+    clinic = Clinic.objects.get(name="Kyoto Osteopathy Center (demo)")
+    clinic.full_clean()  # placeholders pass the profile's own validation
+    assert "000" in clinic.phone
+    assert clinic.whatsapp_url == "https://wa.me/810000000000"
+    assert "Hip osteoarthritis and hip pain" in clinic.service_list("en")
+    assert "変形性股関節症・股関節の痛み" in clinic.service_list("ja")
+    assert clinic.opening_hours.count() > 5
+
+    lead = User.objects.get(username="demo-clinician")
+    assert lead.is_clinic_admin
+    rows = {r.patient.username: r for r in patient_rows(lead)}
+    assert set(rows) == {
+        "demo-patient",
+        "demo-patient-kenji",
+        "demo-patient-mary",
+        "demo-patient-new",
+    }
+    assert rows["demo-patient-kenji"].red_flag
+    assert rows["demo-patient-kenji"].pain_rising
+    assert rows["demo-patient-mary"].missed_sessions
+    hana = rows["demo-patient"]
+    assert not hana.red_flag
+    assert not hana.pain_rising
+    assert not hana.missed_sessions
+    assert Program.objects.filter(patient=hana.patient).count() == 2
+    sessions = StretchSession.objects.filter(patient=hana.patient)
+    assert sessions.count() > 15
+    assert all(s.timeline.get("spans") for s in sessions)
+
+    other = User.objects.get(username="demo-other-clinician")
+    assert [r.patient.username for r in patient_rows(other)] == ["demo-other-patient"]
+    client = Client()
+    client.force_login(other)
+    assert client.get(f"/en/clinic/patients/{hana.patient.pk}/").status_code == 404
+    client.force_login(lead)
+    assert client.get(f"/en/clinic/patients/{hana.patient.pk}/").status_code == 200
+    assert client.get("/en/").status_code == 200
