@@ -71,7 +71,9 @@ def other_clinician(other_clinic: Clinic) -> User:
     return make_user("elsewhere", Role.CLINICIAN, other_clinic)
 
 
-def write_video(path: Path, frames: int = 20, fps: float = 10.0, size: tuple[int, int] = (160, 120)) -> Path:
+def write_video(
+    path: Path, frames: int = 20, fps: float = 10.0, size: tuple[int, int] = (160, 120)
+) -> Path:
     """A small real MP4 with nobody in it: moving noise, so every frame decodes differently."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
     assert writer.isOpened()
