@@ -56,6 +56,8 @@ def test_the_page_shows_progress_prescription_checkins_and_timelines(
     ):
         assert text in body, text
     assert "English" in body  # the language the patient reads hipcoach in
+    assert f'href="/en/reports/patients/{patient.pk}/"' in body
+    assert f'href="/en/reviews/patients/{patient.pk}/"' in body
     ja = signed_in(clinician).get(f"/ja/clinic/patients/{patient.pk}/")
     assert ja.status_code == 200
 

@@ -154,6 +154,19 @@ PATIENTS = {
     # New, no program yet: for trying the prescription form.
     "demo-patient-new": {"first_name": "Taro", "last_name": "Demo", "language": "ja"},
 }
+# A clinician writes to each patient in the patient's own language.
+NOTES = {
+    "en": (
+        "Start gently and breathe out slowly. Stop if anything feels sharp.",
+        "Well done: 30 seconds now. Keep your back straight, without arching, "
+        "and shift the pelvis forward.",
+    ),
+    "ja": (
+        "無理のない範囲で始め、ゆっくり息を吐きましょう。鋭い痛みを感じたらやめてください。",
+        "よくできています。今日から30秒にしましょう。腰を反らさずに背すじを伸ばし、"
+        "骨盤を前へ移してください。",
+    ),
+}
 FAULTS = ("trunk_leaning_back", "pelvis_not_forward", "trunk_leaning_forward")
 
 
@@ -244,7 +257,7 @@ class Command(BaseCommand):
             hold_s=20,
             sets_per_side=2,
             sessions_per_week=story.per_week,
-            notes="Start gently and breathe out slowly. Stop if anything feels sharp.",
+            notes=NOTES[patient.language][0],
         )
         _date(Program, first.pk, created_at=at(story.days, 10))
         programs = [(story.days, first)]
@@ -256,10 +269,7 @@ class Command(BaseCommand):
                 sets_per_side=2,
                 sessions_per_week=story.per_week,
                 chair_stand_every_weeks=4,
-                notes=(
-                    "Well done: 30 seconds now. Keep your back straight, without arching, "
-                    "and shift the pelvis forward."
-                ),
+                notes=NOTES[patient.language][1],
             )
             _date(Program, second.pk, created_at=at(story.changed_program_days_ago, 11))
             programs.append((story.changed_program_days_ago, second))
