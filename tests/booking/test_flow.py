@@ -103,8 +103,8 @@ def test_anyone_gets_whichever_clinician_is_free(
     assert Appointment.objects.get(patient=patient).clinician == second
     third = make_user("third", Role.PATIENT, clinic)
     refused = book(signed_in(third), start.isoformat(), None)
-    assert refused.status_code == 400
-    assert "not offered" in refused.content.decode()
+    assert refused.status_code == 409
+    assert "just taken" in refused.content.decode()
 
 
 def test_a_taken_time_gets_a_friendly_conflict(
@@ -112,9 +112,13 @@ def test_a_taken_time_gets_a_friendly_conflict(
 ) -> None:
     start = at(next_weekday(), 11)
     do_book(other_patient, start, clinician=clinician)
-    # The page was loaded before the other booking: the time is no longer offered.
+    # The page was loaded before the other booking: the time has gone since.
     response = book(signed_in(patient), start.isoformat(), clinician)
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "just taken" in response.content.decode()
+    again = book(signed_in(other_patient), start.isoformat(), clinician)
+    assert again.status_code == 409
+    assert "already have an appointment at that time" in again.content.decode()
     assert Appointment.objects.filter(patient=patient).count() == 0
 
 

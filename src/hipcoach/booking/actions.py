@@ -78,12 +78,26 @@ def _create(
             with transaction.atomic():
                 return Appointment.objects.create(**values)
         except IntegrityError:
+            log.info("lost the race for %s with clinician %s", offer.starts_at, clinician.pk)
             continue
     if Appointment.objects.filter(
         patient=patient, starts_at=offer.starts_at, status=AppointmentStatus.BOOKED
     ).exists():
         raise AlreadyBooked
     raise SlotTaken
+
+
+def _refusal(
+    clinic: Clinic, clinician: User | None, patient: User, starts_at: datetime
+) -> BookingError:
+    """Why a time is not offered, in the words that help: taken, yours already, or never."""
+    booked = Appointment.objects.filter(starts_at=starts_at, status=AppointmentStatus.BOOKED)
+    if booked.filter(patient=patient).exists():
+        return AlreadyBooked()
+    people = booked.filter(clinic=clinic)
+    if clinician is not None:
+        people = people.filter(clinician=clinician)
+    return SlotTaken() if people.exists() else SlotNotOffered()
 
 
 def do_book(
@@ -98,7 +112,7 @@ def do_book(
     clinic = _clinic_of(patient)
     offer = offer_at(clinic, clinician, starts_at, now or timezone.now(), patient=patient)
     if offer is None:
-        raise SlotNotOffered
+        raise _refusal(clinic, clinician, patient, starts_at)
     appointment = _create(offer, patient, clinic, reason=reason, moved=None)
     notify.send(appointment, Notice.BOOKED)
     return appointment
@@ -117,7 +131,7 @@ def do_reschedule(
     clinic = _clinic_of(patient)
     offer = offer_at(clinic, clinician, starts_at, now, patient=patient, ignore=appointment.pk)
     if offer is None:
-        raise SlotNotOffered
+        raise _refusal(clinic, clinician, patient, starts_at)
     with transaction.atomic():
         # A write first: it claims the old row (PostgreSQL row lock, SQLite write lock).
         claimed = Appointment.objects.filter(
