@@ -127,3 +127,25 @@ def test_deleting_the_account_deletes_the_videos(
         patient.delete()
     assert not VideoReview.objects.exists()
     assert not any(f.exists() for f in files)
+
+
+def test_the_patient_deletes_a_review_after_confirming_and_the_files_go_with_it(
+    done_review: VideoReview,
+    patient: User,
+    clinician: User,
+    other_patient: User,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    url = f"/en/reviews/{done_review.pk}/delete/"
+    files = [Path(done_review.file.path), Path(done_review.annotated.path)]
+    assert client_of(other_patient).post(url).status_code == 404
+    # Their clinician reads it, but did not send it: not theirs to delete.
+    assert client_of(clinician).post(url).status_code == 403
+    client = client_of(patient)
+    assert "cannot be undone" in client.get(url).content.decode()
+    assert VideoReview.objects.filter(pk=done_review.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post(url)
+    assert response.status_code == 302
+    assert not VideoReview.objects.filter(pk=done_review.pk).exists()
+    assert not any(f.exists() for f in files)

@@ -55,6 +55,17 @@ def do_retry_review(review: VideoReview) -> bool:
     return bool(retried)
 
 
+def may_delete(user: User, review: VideoReview) -> bool:
+    """The patient, or whoever sent the video; a clinician does not delete others' data."""
+    return user.pk in (review.patient_id, review.uploaded_by_id)
+
+
+@transaction.atomic
+def do_delete_review(review: VideoReview) -> None:
+    """The review and both videos (a running job notices and stops)."""
+    review.delete()
+
+
 @receiver(post_delete, sender=VideoReview)
 def _delete_files(sender: type[VideoReview], instance: VideoReview, **kwargs: object) -> None:
     """The videos go with their review (an account deleted takes its reviews with it)."""

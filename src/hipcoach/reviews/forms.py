@@ -42,7 +42,7 @@ def problem_error(problem: Problem) -> ValidationError:
 class VideoUploadForm(forms.Form):
     video = forms.FileField(
         label=_("Your video"),
-        help_text=_("Film side-on, with the whole body in the picture, feet included."),
+        help_text=_("Choose the video file from your phone, tablet or computer."),
         error_messages={
             "required": _("Please choose a video to send."),
             "empty": MESSAGES["empty"],

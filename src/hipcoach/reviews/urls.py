@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.status, name="status"),
     path("<int:pk>/annotated.mp4", views.annotated, name="annotated"),
     path("<int:pk>/retry/", views.retry, name="retry"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
 ]

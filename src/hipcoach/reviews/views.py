@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
@@ -132,7 +133,11 @@ def _upload(request: HttpRequest, limit: UploadLimit, patient_id: int | None) ->
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = access_review_by_id(_user(request), pk)
     _kick_if_waiting([review])
-    context: dict[str, Any] = {"review": review, "state": _state(review)}
+    context: dict[str, Any] = {
+        "review": review,
+        "state": _state(review),
+        "may_delete": actions.may_delete(_user(request), review),
+    }
     if review.status == ReviewStatus.DONE and review.result:
         context.update(_result(review))
     return render(request, "reviews/detail.html", context)
@@ -171,6 +176,22 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     review = access_review_by_id(_user(request), pk)
     actions.do_retry_review(review)
     return redirect("reviews:detail", pk=review.pk)
+
+
+@login_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), deletes on POST: the video and its result cannot be brought back."""
+    user = _user(request)
+    review = access_review_by_id(user, pk)
+    if not actions.may_delete(user, review):
+        return HttpResponseForbidden()
+    if request.method == "POST":
+        actions.do_delete_review(review)
+        messages.success(request, _("The video and its result were deleted."))
+        if user.is_clinician:
+            return redirect("reviews:patient", patient_id=review.patient_id)
+        return redirect("reviews:index")
+    return render(request, "reviews/delete.html", {"review": review})
 
 
 def _kick_if_waiting(reviews: list[VideoReview]) -> None:
