@@ -48,6 +48,32 @@ def test_the_patient_sees_free_times_for_a_day(patient: User, clinician: User) -
         assert f">{hour}" in body
     assert ">12:00" not in body  # lunch
     assert "Asia/Tokyo" in body
+    # One tap to the clinic from the booking page itself.
+    main = body.split("<main", 1)[1].split("</main>", 1)[0]
+    for link in (
+        'href="tel:+81-75-000-0000"',
+        "https://wa.me/810000000000",
+        "line.me/R/ti/p/@test",
+    ):
+        assert link in main
+    assert body.count('id="contact-heading"') == 1
+
+
+def test_the_pages_render_in_japanese(patient: User, clinician: User) -> None:
+    client = signed_in(patient)
+    appointment = do_book(patient, at(next_weekday(), 10), clinician=clinician)
+    for url in (
+        "/ja/booking/",
+        f"/ja/booking/new/?day={next_weekday().isoformat()}",
+        f"/ja/booking/{appointment.pk}/",
+        f"/ja/booking/{appointment.pk}/cancel/",
+        f"/ja/booking/{appointment.pk}/reschedule/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert '<html lang="ja">' in page.content.decode()
+    listing = client.get("/ja/booking/").content.decode()
+    assert "水曜日" in listing
 
 
 def test_booking_makes_the_appointment_and_emails_an_invite(
