@@ -49,7 +49,10 @@ def make_user(username: str, role: Role, clinic: Clinic | None, **extra: str) ->
 @pytest.fixture
 def clinic(db: None) -> Clinic:
     return Clinic.objects.create(
-        name="Test Clinic", name_ja="テストクリニック", phone="+81-75-000-0000", timezone="Asia/Tokyo"
+        name="Test Clinic",
+        name_ja="テストクリニック",
+        phone="+81-75-000-0000",
+        timezone="Asia/Tokyo",
     )
 
 

@@ -63,7 +63,9 @@ def test_the_report_holds_the_period_s_data_and_not_the_rest(history: User) -> N
     assert "Climbing stairs" not in text  # PSFS is charted as the average
     assert "Emergency" in text or "See care before stretching" in text  # the red flag
     assert "Sota Omura" in text  # who prescribed the program in force
-    march = page_text(render_document(report_html(history, date(2025, 3, 1), date(2025, 3, 31), "en")))
+    march = page_text(
+        render_document(report_html(history, date(2025, 3, 1), date(2025, 3, 31), "en"))
+    )
     assert "Latest: 7 out of 10" in march
     assert "No sessions in this period." in march
     assert "No red flags in this period." in march
@@ -85,7 +87,7 @@ def test_the_japanese_report_embeds_a_japanese_font_and_has_no_missing_glyphs(
     assert "患者" in text
     assert "テストクリニック" in text  # the clinic's Japanese name
     assert "2025年2月1日" in text  # Japanese date format
-    assert "ストレッチをしないでください" in text  # the red flag's advice
+    assert "ストレッチをしないでください" in text.replace(" ", "")  # the red flag advice
     assert "髙橋" in text
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
     names = embedded_fonts(pdf)
@@ -157,7 +159,12 @@ def test_patients_get_only_their_own_report(history: User, other_patient: User) 
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(history: User) -> None:
-    for url in ("/en/reports/", "/en/reports/pdf/", "/en/reports/fhir/", f"/en/reports/patients/{history.pk}/pdf/"):
+    for url in (
+        "/en/reports/",
+        "/en/reports/pdf/",
+        "/en/reports/fhir/",
+        f"/en/reports/patients/{history.pk}/pdf/",
+    ):
         response = Client().get(url, FEB)
         assert response.status_code == 302
         assert "/login/" in response["Location"]

@@ -21,12 +21,26 @@ from hipcoach.progress.summary import Measure, day_bounds, patient_zone, progres
 
 # Longer than this and the report becomes a book nobody reads; the export holds everything.
 MAX_RANGE = timedelta(days=731)
+# Rows of numbers under each chart: the most recent days; the chart shows the whole range.
+MAX_ROWS = 21
+# More sessions than this are listed a week to a row, so a year stays a few pages.
+MAX_SESSION_ROWS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRow:
+    monday: date
+    sessions: int
+    completed: int
+    sets_done: int
+    good_form_s: float
 
 
 @dataclass(frozen=True, slots=True)
 class SessionRow:
     started_at: datetime
     status: str
+    completed: bool
     timer_only: bool
     variant: str  # the version of the stretch, in the report's language
     sets_done: int
@@ -54,6 +68,8 @@ class ProgressReport:
     measures: list[Measure]
     sessions: list[SessionRow]
     red_flags: list[RedFlag]
+    weeks: list[WeekRow]  # the sessions a week to a row, when there are too many to list
+    max_rows: int = MAX_ROWS
 
     @property
     def clinic_name(self) -> str:
@@ -73,6 +89,12 @@ def build_report(patient: User, start: date, end: date, language: str) -> Progre
         .prefetch_related("sets")
         .order_by("started_at", "id")
     )
+    rows = [_session_row(s) for s in sessions]
+    zone = patient_zone(patient)
+    weeks: dict[date, list[SessionRow]] = {}
+    for row in rows:
+        day = row.started_at.astimezone(zone).date()
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append(row)
     rules = {r.id: r for r in screening.load().rules}
     flags = CheckIn.objects.filter(
         patient=patient, outcome="stop", created_at__gte=since, created_at__lt=until
@@ -85,8 +107,20 @@ def build_report(patient: User, start: date, end: date, language: str) -> Progre
         end=end,
         generated_at=timezone.now(),
         programs=([in_force] if in_force else []) + changes,
-        measures=progress_between(patient, start, end),
-        sessions=[_session_row(s) for s in sessions],
+        measures=progress_between(patient, start, end, max_rows=MAX_ROWS),
+        sessions=rows if len(rows) <= MAX_SESSION_ROWS else [],
+        weeks=[]
+        if len(rows) <= MAX_SESSION_ROWS
+        else [
+            WeekRow(
+                monday,
+                len(week),
+                sum(1 for r in week if r.completed),
+                sum(r.sets_done for r in week),
+                sum(r.good_form_s for r in week),
+            )
+            for monday, week in sorted(weeks.items())
+        ],
         red_flags=[
             RedFlag(
                 c.created_at, c.level, [rules[i].advice[language] for i in c.flags if i in rules]
@@ -101,6 +135,7 @@ def _session_row(session: StretchSession) -> SessionRow:
     return SessionRow(
         started_at=session.started_at,
         status=session.get_status_display(),
+        completed=session.status == SessionStatus.COMPLETED,
         timer_only=bool(sets) and not any(s.form_checked for s in sets),
         variant=str(Variant(session.variant).label) if session.variant in Variant.values else "",
         sets_done=sum(1 for s in sets if s.completed),
