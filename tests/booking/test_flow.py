@@ -56,7 +56,8 @@ def test_the_patient_sees_free_times_for_a_day(patient: User, clinician: User) -
         "line.me/R/ti/p/@test",
     ):
         assert link in main
-    assert body.count('id="contact-heading"') == 1
+    assert body.count('id="booking-contact"') == 1
+    assert 'id="contact-heading"' not in body
 
 
 def test_the_pages_render_in_japanese(patient: User, clinician: User) -> None:

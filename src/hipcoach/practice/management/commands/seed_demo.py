@@ -25,6 +25,7 @@ from coach.assessment import Side
 from coach.events import Phase, SetRecord
 from coach.timeline import TimelineBuilder
 from hipcoach.accounts.models import Role, User
+from hipcoach.booking.demo import seed_demo_booking
 from hipcoach.checkin.actions import do_check_in
 from hipcoach.checkin.models import CheckIn
 from hipcoach.checkin.screening import Answers
@@ -194,6 +195,8 @@ class Command(BaseCommand):
             story = STORIES.get(username)
             if story is not None:
                 self._history(patient, story, lead, colleague)
+
+        seed_demo_booking(clinic, [lead, colleague])
 
         other = self._clinic(OTHER_CLINIC, [(day, time(10), time(18)) for day in range(5)])
         other_clinician = self._user(
