@@ -13,6 +13,7 @@ its state live in the database (see jobs.py), so a redelivered message is claime
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from celery import Celery
 from django.conf import settings
@@ -38,6 +39,7 @@ app.conf.update(
     worker_concurrency=1,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
+    beat_schedule_filename=str(Path(settings.VAR_DIR) / "celerybeat-schedule"),
     beat_schedule={
         "recover-video-reviews": {"task": "hipcoach.reviews.recover", "schedule": RECOVER_EVERY_S}
     },
