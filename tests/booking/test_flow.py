@@ -358,3 +358,15 @@ def test_japanese_patients_get_japanese_emails(patient: User, clinician: User) -
     assert f"{day.year}年{day.month}月{day.day}日" in email.body  # Japanese date format
     assert "水曜日" in email.body
     assert "京都市テスト町1" in str(event_of(email)["LOCATION"])
+
+
+def test_rescheduling_opens_when_the_clinician_no_longer_takes_bookings(
+    patient: User, clinician: User
+) -> None:
+    """The page offers the clinic's other times instead of failing on the old clinician."""
+    from hipcoach.booking.models import Availability  # noqa: PLC0415
+
+    old = do_book(patient, at(next_weekday(), 10), clinician=clinician)
+    Availability.objects.filter(clinician=clinician).delete()
+    response = signed_in(patient).get(f"/en/booking/{old.pk}/reschedule/")
+    assert response.status_code == 200

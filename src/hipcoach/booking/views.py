@@ -95,7 +95,8 @@ def _find_context(
     data = request.GET.copy()
     if "day" not in data:
         data["day"] = timezone.localtime(now, zone).date().isoformat()
-        if moving is not None:
+        # Start with the same clinician, if they still take bookings.
+        if moving is not None and any(c.pk == moving.clinician_id for c in clinicians):
             data["clinician"] = str(moving.clinician_id)
     form = FindForm(data, clinicians=clinicians)
     context: dict[str, Any] = {
