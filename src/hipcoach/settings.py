@@ -11,6 +11,13 @@ Environment:
   DATABASE_URL                 default sqlite:///var/hipcoach.sqlite3
   REDIS_URL                    channel layer on Redis (default: in-process)
   HIPCOACH_VAR                 where SQLite and the generated key live (default ./var)
+  HIPCOACH_TASK_QUEUE          video analysis: embedded (default) | worker | celery
+  CELERY_BROKER_URL            for the celery queue (default: REDIS_URL)
+  HIPCOACH_REVIEW_MAX_BYTES    largest video upload (default 200 MB)
+  HIPCOACH_REVIEW_MAX_SECONDS  longest video (default 600 s)
+  HIPCOACH_FHIR_BASE           base URL that names this site's FHIR resources
+  HIPCOACH_EMAIL_BACKEND       Django email backend (default: console)
+  HIPCOACH_DEFAULT_FROM_EMAIL  sender of confirmations, reminders and invitations
 """
 
 from __future__ import annotations
@@ -203,12 +210,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Uploaded videos and their annotated copies: never served as public media, only by the
+# review views, which check who may read them.
+MEDIA_ROOT = VAR_DIR / "media"
+HIPCOACH_TASK_QUEUE = os.environ.get("HIPCOACH_TASK_QUEUE", "embedded")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+HIPCOACH_REVIEW_MAX_BYTES = int(os.environ.get("HIPCOACH_REVIEW_MAX_BYTES", str(200 * 1024 * 1024)))
+HIPCOACH_REVIEW_MAX_SECONDS = int(os.environ.get("HIPCOACH_REVIEW_MAX_SECONDS", "600"))
+# Large uploads spool to a file beside the database rather than filling memory or a small /tmp.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "uploads")
+(VAR_DIR / "uploads").mkdir(parents=True, exist_ok=True)
+HIPCOACH_FHIR_BASE = os.environ.get("HIPCOACH_FHIR_BASE", "https://hipcoach.invalid/fhir")
+
 # The live socket refuses larger messages (a frame of landmarks is about 3 KB).
 LIVE_MAX_MESSAGE_BYTES = 64 * 1024
 
 EMAIL_BACKEND = os.environ.get(
     "HIPCOACH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+DEFAULT_FROM_EMAIL = os.environ.get("HIPCOACH_DEFAULT_FROM_EMAIL", "hipcoach@localhost")
 
 LOGGING = {
     "version": 1,

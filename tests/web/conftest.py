@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,21 @@ from hipcoach.practice.actions import do_create_program
 from pose import landmark_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "frames"
+# worlds.py beside this file, importable under pytest's importlib mode (as in tests/engine).
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+
+import worlds  # noqa: E402
+
+
+@pytest.fixture
+def two_clinics(
+    db: None, settings: Any, tmp_path: Path
+) -> tuple[worlds.ClinicWorld, worlds.ClinicWorld]:
+    """Clinics A and B with a bit of everything each (see worlds.py); media in tmp_path."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return worlds.two_clinics()
 
 
 @pytest.fixture

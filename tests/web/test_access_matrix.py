@@ -12,98 +12,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.urls import reverse
+from worlds import SECRET_NAME, ClinicWorld, routes
 
-from coach.assessment import Side
-from coach.events import SetRecord
-from hipcoach.accounts.actions import do_invite_patient
-from hipcoach.accounts.models import Role, User
+from hipcoach.accounts.models import User
 from hipcoach.booking.models import Appointment
-from hipcoach.checkin.actions import do_check_in
-from hipcoach.checkin.screening import Answers
-from hipcoach.clinics.models import Clinic
 from hipcoach.live.routing import websocket_urlpatterns
-from hipcoach.practice.actions import do_create_program, do_record_set, do_start_session
 from hipcoach.reviews.models import VideoReview
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# The name of clinic B's patient: it must appear on no page that clinic A's people see.
-SECRET_NAME = "Zebediah"
-
-
-@dataclass
-class ClinicWorld:
-    clinic: Clinic
-    admin: User
-    clinician: User
-    patient: User
-    objects: dict[str, int]
-
-
-def _user(username: str, role: Role, clinic: Clinic, **extra: Any) -> User:
-    return User.objects.create_user(
-        username=username, password="pw-for-tests", role=role, clinic=clinic, **extra
-    )
-
-
-def _side(tag: str, first_name: str) -> ClinicWorld:
-    clinic = Clinic.objects.create(name=f"Clinic {tag}", whatsapp_url="https://wa.me/810000000000")
-    admin = _user(f"admin{tag}", Role.CLINICIAN, clinic, is_clinic_admin=True)
-    clinician = _user(f"doc{tag}", Role.CLINICIAN, clinic)
-    patient = _user(f"pat{tag}", Role.PATIENT, clinic, first_name=first_name, last_name="Patient")
-    program = do_create_program(patient, prescribed_by=clinician, hold_s=20, sets_per_side=1)
-    session = do_start_session(patient, program, language="en")
-    record = SetRecord(side=Side.LEFT, set_number=1, target_s=20.0, completed=True)
-    record.good_form_ms = 20_000
-    do_record_set(session, record, clock_ms=25_000)
-    checkin = do_check_in(patient, Answers(pain_now=4, symptoms={"leg_coldness": "left"}))
-    start = timezone.now() + timedelta(days=3)
-    appointment = Appointment.objects.create(
-        clinic=clinic,
-        clinician=clinician,
-        patient=patient,
-        starts_at=start,
-        ends_at=start + timedelta(hours=1),
-    )
-    review = VideoReview(
-        patient=patient,
-        uploaded_by=patient,
-        original_name="stretch.mp4",
-        size=4,
-        status="done",
-        result={"holds": []},
-    )
-    review.file.save("stretch.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
-    review.annotated.save("annotated.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=False)
-    review.save()
-    invitation, _token = do_invite_patient(clinic, admin, name="New Person")
-    return ClinicWorld(
-        clinic,
-        admin,
-        clinician,
-        patient,
-        {
-            "session": session.pk,
-            "checkin": checkin.pk,
-            "patient": patient.pk,
-            "clinician": clinician.pk,
-            "appointment": appointment.pk,
-            "review": review.pk,
-            "invitation": invitation.pk,
-        },
-    )
 
 
 # Each route with an id: which of B's objects to ask for, and who in B may open it (the
@@ -142,25 +66,9 @@ NOT_OBJECTS = {
 }
 
 
-def routes() -> list[tuple[str, tuple[str, ...]]]:
-    """Every named route of the app, with the names of its arguments."""
-    found: set[tuple[str, tuple[str, ...]]] = set()
-
-    def walk(resolver: URLResolver, namespace: str) -> None:
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                found.add((namespace + entry.name, tuple(entry.pattern.converters)))
-
-    walk(get_resolver(), "")
-    return sorted(found)
-
-
 @pytest.fixture
-def world(settings: Any, tmp_path: Any) -> tuple[ClinicWorld, ClinicWorld]:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return _side("A", "Alice"), _side("B", SECRET_NAME)
+def world(two_clinics: tuple[ClinicWorld, ClinicWorld]) -> tuple[ClinicWorld, ClinicWorld]:
+    return two_clinics
 
 
 def actors(a: ClinicWorld) -> dict[str, User | None]:

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from coach.assessment import Side
 from coach.events import SetRecord
@@ -132,6 +135,18 @@ ALLOWED = {
     "PSFS",
     "CSV",
     "JSON",
+    "PDF",
+    "FHIR",
+    # Link formats a clinic admin types: https://wa.me/…, line.me, lin.ee, Google Maps.
+    "https",
+    "line",
+    "lin",
+    "Google",
+    # File formats are named as the person's phone or camera names them.
+    "MOV",
+    "AVI",
+    "MKV",
+    "WEBM",
     # Key names on the keyboard and reference identifiers are written as they are.
     "Enter",
     "Esc",
@@ -181,3 +196,50 @@ def test_japanese_pages_show_no_english(patient: User, clinician: User) -> None:
         assert english_left_in(response.content.decode()) == set(), url
     client.force_login(clinician)
     assert english_left_in(client.get("/ja/").content.decode()) == set()
+
+
+def test_every_page_each_role_opens_is_japanese(two_clinics: Any) -> None:
+    """Every route, as the patient, the clinician and the clinic admin of one clinic see it."""
+    from test_access_matrix import NOT_OBJECTS, QUERY, ROUTES  # noqa: PLC0415
+    from worlds import routes  # noqa: PLC0415
+
+    a, _b = two_clinics
+    # People's names and time-zone identifiers (Asia/Tokyo) are data, not text to translate.
+    names = {"Alice", "Tanaka", "Sato", "adminA", "docA", "patA", "Asia", "Tokyo"}
+    opened: set[str] = set()
+    for role in (a.patient, a.clinician, a.admin):
+        client = Client()
+        client.force_login(role)
+        for name, args in routes():
+            if name in ("logout", "set_language", "javascript-catalog") or name in NOT_OBJECTS:
+                continue
+            if args:
+                params, _owner = ROUTES[name]
+                kwargs = {k: a.objects[v] for k, v in params.items()}
+            else:
+                kwargs = {}
+            with translation.override("ja"):
+                url = reverse(name, kwargs=kwargs) + QUERY.get(name, "")
+            response = client.get(url)
+            kind = response.get("Content-Type", "")
+            if response.status_code != 200 or not kind.startswith("text/html"):
+                response.close()
+                continue
+            opened.add(name)
+            left = english_left_in(response.content.decode()) - names
+            assert left == set(), f"{url} as {role.username}: {sorted(left)}"
+    # The walk really saw the new areas, not only error pages.
+    for expected in (
+        "clinics:patient",
+        "clinics:prescribe",
+        "clinics:edit",
+        "clinics:invites",
+        "booking:index",
+        "booking:find",
+        "booking:schedule",
+        "reviews:detail",
+        "reviews:upload",
+        "reports:index",
+        "reports:patient",
+    ):
+        assert expected in opened, expected
