@@ -7,8 +7,10 @@
 #   make static    browser assets: pose library, wasm and model bundle, into static/vendor
 #   make messages  refresh the gettext catalogs from the code (needs GNU gettext) and compile
 #   make run       prepare the database and demo data, serve on http://127.0.0.1:8000
+#   make reminders send the 24-hour appointment reminders (run it from cron every 15 min)
+#   make worker    analyse uploaded videos in a separate process (HIPCOACH_TASK_QUEUE=worker)
 #   make sample    analyse a sample clip with the CLI
-#   make bench     the benchmarks (engine, video analysis, live socket load)
+#   make bench     the benchmarks (engine, video analysis, live socket, progress page, PDF)
 #   make clean     caches and built models; `make distclean` also .venv and node_modules
 
 SHELL := bash
@@ -42,7 +44,7 @@ PORT ?= 8000
 # a single Python process runs out of one core (make bench shows it).
 WORKERS ?= 2
 
-.PHONY: help install npm models static messages test lint run sample bench clean distclean
+.PHONY: help install npm models static messages test lint run reminders worker sample bench clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -97,6 +99,12 @@ run: install npm models static
 	$(BIN)/uvicorn hipcoach.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio \
 	  --workers $(WORKERS) --ws-max-size 131072
 
+reminders: install
+	$(MANAGE) send_reminders
+
+worker: install npm models
+	$(MANAGE) run_review_worker
+
 sample: install npm models
 	@if [ -f $(SAMPLE_VIDEO) ]; then \
 	  echo "+ $(BIN)/hipcoach analyze $(SAMPLE_VIDEO)"; \
@@ -112,6 +120,7 @@ bench: install npm models static
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/live_load.py
 	$(BIN)/python bench/progress_charts.py
+	$(BIN)/python bench/report_pdf.py
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build out

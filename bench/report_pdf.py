@@ -1,4 +1,3 @@
-# ruff: noqa: PLC0415  (Django must be set up, with a throwaway database, before the imports)
 """PDF progress report and FHIR export from a year of daily data: server time for each.
 
 The same year as bench/progress_charts.py (365 check-ins and sessions with two sets each,

@@ -14,6 +14,10 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from hipcoach.live.routing import websocket_urlpatterns  # noqa: E402
+from hipcoach.reviews import queue  # noqa: E402
+
+# Videos left waiting by a restart are taken up again at once, not at the next page view.
+queue.kick()
 
 application = ProtocolTypeRouter(
     {

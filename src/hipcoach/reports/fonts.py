@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from fontTools.ttLib import TTFont, woff2  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont, woff2
 
 PACKAGE = "@fontsource/noto-sans-jp"
 FAMILY = "Noto Sans JP"
