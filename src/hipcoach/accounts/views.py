@@ -22,15 +22,7 @@ from hipcoach.accounts import actions
 from hipcoach.accounts.access import access_invitation_by_id, invitations_of
 from hipcoach.accounts.forms import InviteForm, JoinForm
 from hipcoach.accounts.models import User
-from hipcoach.web.requests import page_language
-
-
-def clinician_of(request: HttpRequest) -> User | None:
-    """The signed-in clinician of a clinic, or None for anyone else."""
-    user = request.user
-    if isinstance(user, User) and user.is_clinician and user.clinic_id is not None:
-        return user
-    return None
+from hipcoach.web.requests import clinician_of, page_language
 
 
 def _invite_list(clinician: User) -> list[dict[str, object]]:

@@ -37,12 +37,7 @@ from hipcoach.booking.models import Appointment, AppointmentStatus, Availability
 from hipcoach.booking.schedule import bookable_clinicians, offer_at, offers
 from hipcoach.booking.slots import HORIZON, local_day_bounds
 from hipcoach.clinics.models import Clinic
-from hipcoach.web.requests import page_language, patient_of
-
-
-def _clinician(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_clinician else None
+from hipcoach.web.requests import clinician_of, page_language, patient_of, signed_in
 
 
 def _patient_clinic(patient: User) -> Clinic:
@@ -64,7 +59,7 @@ def _zones(patient: User, clinic: Clinic) -> dict[str, str]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    if _clinician(request) is not None:
+    if clinician_of(request) is not None:
         return redirect("booking:schedule")
     patient = patient_of(request)
     if patient is None:
@@ -278,8 +273,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def ics(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in(request)
     appointment = access_appointment(user, pk)
     body = invite(appointment, page_language())
     method = "REQUEST" if appointment.is_booked else "CANCEL"
@@ -303,7 +297,7 @@ def _schedule_day(request: HttpRequest, zone: ZoneInfo) -> date | None:
 
 @login_required
 def schedule(request: HttpRequest) -> HttpResponse:
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     if clinician is None or clinician.clinic is None:
         return HttpResponseForbidden()
     clinic = clinician.clinic
@@ -345,7 +339,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_availability(request: HttpRequest) -> HttpResponse:
-    clinician = _clinician(request)
+    clinician = clinician_of(request)
     if clinician is None:
         return HttpResponseForbidden()
     return redirect("booking:availability", clinician_id=clinician.pk)
@@ -354,7 +348,7 @@ def my_availability(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability(request: HttpRequest, clinician_id: int) -> HttpResponse:
-    editor = _clinician(request)
+    editor = clinician_of(request)
     if editor is None:
         return HttpResponseForbidden()
     person = access_availability_of(editor, clinician_id)

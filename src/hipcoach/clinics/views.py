@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hipcoach.accounts.access import access_clinic_patient_by_id, is_clinic_admin
-from hipcoach.accounts.models import User
 from hipcoach.checkin.models import CheckIn
 from hipcoach.clinics import actions
 from hipcoach.clinics.forms import ClinicForm, OpeningHoursFormSet, ProgramForm
@@ -23,21 +22,15 @@ from hipcoach.practice import actions as practice_actions
 from hipcoach.practice.models import StretchSession
 from hipcoach.practice.timeline_view import timeline_view
 from hipcoach.progress.summary import progress_for
-from hipcoach.web.requests import page_language
+from hipcoach.web.requests import page_language, signed_in
 
 RECENT_SESSIONS = 20
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The clinic's own page, for its clinicians and its patients alike."""
-    user = _user(request)
+    user = signed_in(request)
     clinic = user.clinic
     if clinic is None:
         raise Http404
@@ -59,7 +52,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     if not is_clinic_admin(user) or user.clinic is None:
         return HttpResponseForbidden()
     clinic = user.clinic
@@ -79,7 +72,7 @@ def edit(request: HttpRequest) -> HttpResponse:
 @login_required
 def patient(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything a clinician reviews for one patient, on one page."""
-    clinician = _user(request)
+    clinician = signed_in(request)
     person = access_clinic_patient_by_id(clinician, pk)
     language = page_language()
     sessions = list(
@@ -111,7 +104,7 @@ def patient(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def prescribe(request: HttpRequest, pk: int) -> HttpResponse:
     """A new prescription, starting from the one in force; the old one stays in the history."""
-    clinician = _user(request)
+    clinician = signed_in(request)
     person = access_clinic_patient_by_id(clinician, pk)
     current = person.programs.first()
     form = ProgramForm(request.POST or None, instance=None, initial=_initial(current))

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from coach.cues import cue_text
 from coach.events import Cue
-from hipcoach.accounts.models import User
 from hipcoach.checkin import screening
 from hipcoach.checkin.access import fresh_checkin, red_flags_for_clinician
 from hipcoach.clinics.review import patient_rows
@@ -23,18 +22,12 @@ from hipcoach.practice.access import (
     sessions_visible_to,
 )
 from hipcoach.practice.models import SetResult, StretchSession
-from hipcoach.web.requests import page_language
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from hipcoach.web.requests import page_language, signed_in
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     if user.is_clinician:
         by_name = request.GET.get("sort") == "name"
         rows = patient_rows(user)
@@ -74,7 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     program = current_program(user)
     if not user.is_patient or program is None:
         return HttpResponseForbidden()
@@ -90,7 +83,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def live(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access_own_session_by_id(_user(request), pk)
+    session = access_own_session_by_id(signed_in(request), pk)
     if not session.is_active:
         return redirect("practice:summary", pk=session.pk)
     return render(
@@ -116,7 +109,7 @@ def _steps(variant: str) -> list[str]:
 
 @login_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access_session_by_id(_user(request), pk)
+    session = access_session_by_id(signed_in(request), pk)
     language = get_language() or "en"
     sets = list(session.sets.all())
     rows = [
@@ -156,5 +149,5 @@ def _extension_by_side(sets: list[SetResult]) -> dict[str, float | None]:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    sessions: list[StretchSession] = sessions_visible_to(_user(request))
+    sessions: list[StretchSession] = sessions_visible_to(signed_in(request))
     return render(request, "practice/history.html", {"sessions": sessions})

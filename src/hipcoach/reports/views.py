@@ -19,13 +19,7 @@ from hipcoach.accounts.models import User
 from hipcoach.progress.summary import patient_zone
 from hipcoach.reports import fhir, pdf
 from hipcoach.reports.forms import ReportForm, initial_for
-from hipcoach.web.requests import patient_of
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from hipcoach.web.requests import patient_of, signed_in
 
 
 def _page(request: HttpRequest, patient: User, form: ReportForm, status: int = 200) -> HttpResponse:
@@ -63,7 +57,7 @@ def _fhir(patient: User) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     patient = patient_of(request)
     if patient is not None:
         return _page(request, patient, _blank_form(patient))
@@ -87,15 +81,15 @@ def own_fhir(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def patient_form(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = access_clinic_patient_by_id(_user(request), pk)
+    patient = access_clinic_patient_by_id(signed_in(request), pk)
     return _page(request, patient, _blank_form(patient))
 
 
 @login_required
 def patient_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, access_clinic_patient_by_id(_user(request), pk))
+    return _pdf(request, access_clinic_patient_by_id(signed_in(request), pk))
 
 
 @login_required
 def patient_fhir(request: HttpRequest, pk: int) -> HttpResponse:
-    return _fhir(access_clinic_patient_by_id(_user(request), pk))
+    return _fhir(access_clinic_patient_by_id(signed_in(request), pk))

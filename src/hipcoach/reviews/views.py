@@ -24,26 +24,19 @@ from django.views.decorators.http import require_POST
 from coach.cues import cue_text
 from coach.events import Cue
 from hipcoach.accounts.access import access_clinic_patient_by_id, patients_of
-from hipcoach.accounts.models import User
 from hipcoach.practice.timeline_view import timeline_view
 from hipcoach.reviews import actions, queue
 from hipcoach.reviews.access import access_review_by_id, reviews_of
 from hipcoach.reviews.forms import VideoUploadForm
 from hipcoach.reviews.models import ReviewStatus, VideoReview
 from hipcoach.reviews.upload import UploadLimit, accepted_suffixes, max_seconds
-from hipcoach.web.requests import page_language, patient_of
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+from hipcoach.web.requests import page_language, patient_of, signed_in
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """A patient's own reviews; for a clinician, the latest of their clinic's patients."""
-    user = _user(request)
+    user = signed_in(request)
     patient = patient_of(request)
     if patient is not None:
         reviews = list(reviews_of(user, patient)[:100])
@@ -64,8 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def patient_reviews(request: HttpRequest, patient_id: int) -> HttpResponse:
     """One patient's reviews, for their clinician."""
-    patient = access_clinic_patient_by_id(_user(request), patient_id)
-    reviews = list(reviews_of(_user(request), patient)[:100])
+    patient = access_clinic_patient_by_id(signed_in(request), patient_id)
+    reviews = list(reviews_of(signed_in(request), patient)[:100])
     _kick_if_waiting(reviews)
     return render(
         request, "reviews/index.html", {"reviews": reviews, "patient": None, "for": patient}
@@ -96,7 +89,7 @@ def _limit_uploads(request: HttpRequest) -> UploadLimit:
 @csrf_protect
 @login_required
 def _upload(request: HttpRequest, limit: UploadLimit, patient_id: int | None) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     if patient_id is None:
         patient = patient_of(request)
         if patient is None:
@@ -131,12 +124,12 @@ def _upload(request: HttpRequest, limit: UploadLimit, patient_id: int | None) ->
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = access_review_by_id(_user(request), pk)
+    review = access_review_by_id(signed_in(request), pk)
     _kick_if_waiting([review])
     context: dict[str, Any] = {
         "review": review,
         "state": _state(review),
-        "may_delete": actions.may_delete(_user(request), review),
+        "may_delete": actions.may_delete(signed_in(request), review),
     }
     if review.status == ReviewStatus.DONE and review.result:
         context.update(_result(review))
@@ -147,7 +140,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def status(request: HttpRequest, pk: int) -> JsonResponse:
     """What the review page's progress bar polls (static/hipcoach/js/review.js)."""
-    review = access_review_by_id(_user(request), pk)
+    review = access_review_by_id(signed_in(request), pk)
     _kick_if_waiting([review])
     return JsonResponse(_state(review))
 
@@ -155,7 +148,7 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def annotated(request: HttpRequest, pk: int) -> FileResponse:
     """The annotated video, to whoever may read the review: never a public media URL."""
-    review = access_review_by_id(_user(request), pk)
+    review = access_review_by_id(signed_in(request), pk)
     if review.status != ReviewStatus.DONE or not review.annotated.name:
         raise Http404
     try:
@@ -173,7 +166,7 @@ def annotated(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @require_POST
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
-    review = access_review_by_id(_user(request), pk)
+    review = access_review_by_id(signed_in(request), pk)
     actions.do_retry_review(review)
     return redirect("reviews:detail", pk=review.pk)
 
@@ -181,7 +174,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Asks first (GET), deletes on POST: the video and its result cannot be brought back."""
-    user = _user(request)
+    user = signed_in(request)
     review = access_review_by_id(user, pk)
     if not actions.may_delete(user, review):
         return HttpResponseForbidden()

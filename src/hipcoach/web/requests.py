@@ -17,3 +17,18 @@ def patient_of(request: HttpRequest) -> User | None:
     """The signed-in patient, or None for anyone else (clinicians, anonymous)."""
     user = request.user
     return user if isinstance(user, User) and user.is_patient else None
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in person, behind ``login_required``."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def clinician_of(request: HttpRequest) -> User | None:
+    """The signed-in clinician of a clinic, or None for anyone else."""
+    user = request.user
+    if isinstance(user, User) and user.is_clinician and user.clinic_id is not None:
+        return user
+    return None
