@@ -15,6 +15,7 @@ from hipcoach.practice.models import (
     SessionStatus,
     SetResult,
     StretchSession,
+    Variant,
 )
 
 
@@ -27,14 +28,27 @@ def do_create_program(
     return program
 
 
+# From the article's stretch to the gentlest version.
+_CARE_ORDER = (Variant.STANDARD, Variant.CUSHION, Variant.STANDING)
+
+
+def gentler_variant(prescribed: str, checked_in: str) -> str:
+    """The version of the stretch asking more care of the two (unknown ones count as none)."""
+    rank = {v.value: i for i, v in enumerate(_CARE_ORDER)}
+    return max(prescribed, checked_in, key=lambda v: rank.get(v, 0))
+
+
 @transaction.atomic
 def do_start_session(
     patient: User, program: Program, *, language: str, variant: str = ""
 ) -> StretchSession:
     """A new session; an earlier one left active (a closed tab) is ended early first.
 
-    The standing variant runs on the timer: the camera only knows the kneeling position.
+    ``variant`` is what today's check-in asked for; the session takes it or the prescribed
+    one, whichever is gentler. The standing variant runs on the timer: the camera only knows
+    the kneeling position.
     """
+    variant = gentler_variant(program.variant, variant)
     StretchSession.objects.filter(patient=patient, status=SessionStatus.ACTIVE).update(
         status=SessionStatus.ENDED_EARLY, ended_at=timezone.now()
     )
