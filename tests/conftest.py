@@ -6,6 +6,7 @@ shared data or before ``make models`` still runs everything else.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,11 @@ from pose.models import ModelMissing, find_bundle
 # Time is never a test here: these machines are shared and noisy (speed lives in `make bench`).
 settings.register_profile("hipcoach", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("hipcoach")
+
+# people.py beside this file (and each folder's own helpers), importable under importlib mode.
+_TESTS = str(Path(__file__).resolve().parent)
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_POSES = REPO_ROOT.parent / "shared" / "data" / "poses"

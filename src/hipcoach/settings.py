@@ -120,9 +120,12 @@ TEMPLATES = [
     },
 ]
 
+# A connection per request (conn_max_age 0), as Django requires under ASGI: each request's sync
+# code runs in its own short-lived thread, so a "persistent" connection is left behind by every
+# thread and PostgreSQL runs out of connections. A busy site puts PgBouncer in front instead.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'hipcoach.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'hipcoach.sqlite3'}", conn_max_age=0
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -13,7 +13,7 @@ from hipcoach.booking.actions import do_add_availability
 from hipcoach.clinics.models import Clinic, OpeningHours
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import make_user
+from people import make_user
 
 # A Monday, 00:00 UTC = 09:00 in Kyoto: the tests' "now" unless they say otherwise.
 MONDAY = datetime(2025, 3, 3, 0, 0, tzinfo=UTC)

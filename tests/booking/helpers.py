@@ -8,9 +8,6 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.core.mail import EmailMessage
 
-from hipcoach.accounts.models import Role, User
-from hipcoach.clinics.models import Clinic
-
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
@@ -38,10 +35,3 @@ def ics_of(email: EmailMessage) -> icalendar.Calendar:
 def event_of(email: EmailMessage) -> icalendar.Event:
     (event,) = ics_of(email).walk("VEVENT")
     return event
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None, **extra: object) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests", role=role, **extra)
-    user.clinic = clinic
-    user.save()
-    return user

@@ -13,17 +13,12 @@ from hipcoach.accounts.models import Role, User
 from hipcoach.booking.actions import do_book
 from hipcoach.booking.models import Appointment, Availability
 from hipcoach.clinics.models import Clinic
+from people import make_user, signed_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import at, make_user, next_weekday
+from helpers import at, next_weekday
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -19,17 +19,12 @@ from hipcoach.booking.actions import do_add_availability, do_book
 from hipcoach.booking.models import Appointment, AppointmentStatus
 from hipcoach.booking.schedule import Offer
 from hipcoach.clinics.models import Clinic
+from people import make_user, signed_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import TOKYO, at, event_of, ics_of, make_user, next_weekday
+from helpers import TOKYO, at, event_of, ics_of, next_weekday
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def book(client: Client, starts: str, clinician: User | None, **extra: str) -> object:

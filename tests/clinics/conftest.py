@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None, **extra: object) -> User:
-    return User.objects.create_user(
-        username=username, password="pw-for-tests", role=role, clinic=clinic, **extra
-    )
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from people import make_user
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from hipcoach.accounts.actions import (
 from hipcoach.accounts.models import Invitation, User
 from hipcoach.clinics.models import Clinic
 from hipcoach.clinics.review import patient_rows
-
-from .conftest import signed_in
+from people import signed_in
 
 GOOD = {
     "username": "newcomer",

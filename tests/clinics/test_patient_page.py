@@ -13,8 +13,7 @@ from hipcoach.checkin.screening import Answers
 from hipcoach.practice.actions import do_finish_session, do_record_set, do_start_session
 from hipcoach.progress.actions import do_rate_psfs, do_record_chair_stand
 from hipcoach.progress.models import ChairStandMethod
-
-from .conftest import signed_in
+from people import signed_in
 
 
 def a_session_with_a_fault(patient: User) -> None:

@@ -11,8 +11,7 @@ from hipcoach.accounts.models import User
 from hipcoach.clinics.review import program_history
 from hipcoach.practice.actions import do_prescribe
 from hipcoach.practice.models import Program
-
-from .conftest import signed_in
+from people import signed_in
 
 
 def program(**changes: Any) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from django.test import Client
 
 from hipcoach.accounts.models import User
 from hipcoach.clinics.models import Clinic, OpeningHours
-
-from .conftest import signed_in
+from people import signed_in
 
 
 def form_data(clinic: Clinic, hours: list[tuple[int, str, str]], **changes: Any) -> dict[str, Any]:

@@ -17,8 +17,7 @@ from hipcoach.clinics.models import Clinic
 from hipcoach.clinics.review import PatientRow, patient_rows
 from hipcoach.practice.actions import do_create_program, do_finish_session, do_start_session
 from hipcoach.practice.models import Program, StretchSession
-
-from .conftest import make_user, signed_in
+from people import make_user, signed_in
 
 NOW = timezone.now()
 

@@ -21,12 +21,7 @@ from hipcoach.practice.models import SetResult, StretchSession
 from hipcoach.progress.charts import Series, line_chart
 from hipcoach.progress.models import ChairStandResult, PSFSActivity, PSFSRating
 from hipcoach.progress.summary import progress_for
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from people import signed_in
 
 
 def a_session(patient: User, days_ago: int, good_s: float, extension: dict[str, float]) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from coach.assessment import Side
 from coach.events import SetRecord
@@ -24,6 +23,7 @@ from hipcoach.practice.actions import (
 from hipcoach.practice.models import Program, SetResult, StretchSession
 from hipcoach.progress.actions import do_rate_psfs, do_record_chair_stand
 from hipcoach.progress.models import ChairStandMethod, ChairStandResult, PSFSRating
+from people import make_user
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -31,19 +31,6 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 def at(day: str, hour: int = 10) -> datetime:
     """A Kyoto moment: the clinic's and patient's own day."""
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=TOKYO)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None, **extra: str) -> User:
-    user = User.objects.create_user(username=username, password="pw", role=role, **extra)
-    user.clinic = clinic
-    user.save()
-    return user
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from hipcoach.accounts.models import Role, User
 from hipcoach.reports import fhir
 from hipcoach.reports.fhir import export_bundle
 from hipcoach.reports.pdf import report_pdf
-
-from .conftest import signed_in
+from people import signed_in
 
 
 def resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:

@@ -12,8 +12,7 @@ from django.test import Client
 from hipcoach.accounts.models import User
 from hipcoach.reports import fonts
 from hipcoach.reports.pdf import render_document, report_html, write_pdf
-
-from .conftest import signed_in
+from people import signed_in
 
 FEB = {"start": "2025-02-01", "end": "2025-02-28"}
 

@@ -21,6 +21,7 @@ from hipcoach.practice.actions import do_create_program
 from hipcoach.reviews.actions import do_upload_review
 from hipcoach.reviews.models import VideoReview
 from hipcoach.reviews.queue import embedded
+from people import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +31,6 @@ def review_settings(settings: Settings, tmp_path: Path) -> Iterator[Settings]:
     settings.HIPCOACH_TASK_QUEUE = "worker"
     yield settings
     embedded.stop()
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests", role=role)
-    user.clinic = clinic
-    user.save()
-    return user
 
 
 @pytest.fixture

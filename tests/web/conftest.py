@@ -14,6 +14,7 @@ from hipcoach.checkin.actions import do_check_in
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program
+from people import make_user
 from pose import landmark_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "frames"
@@ -37,13 +38,6 @@ def two_clinics(
 @pytest.fixture
 def clinic(db: None) -> Clinic:
     return Clinic.objects.create(name="Test Clinic", whatsapp_url="https://wa.me/810000000000")
-
-
-def make_user(username: str, role: Role, clinic: Clinic | None) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests", role=role)
-    user.clinic = clinic
-    user.save()
-    return user
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from hipcoach.accounts.models import Role, User
 from hipcoach.checkin.models import CheckIn
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.models import SessionMode, StretchSession
+from people import signed_in
 
 QUIET = {
     "pain_now": "2",
@@ -19,12 +20,6 @@ QUIET = {
     "weakness": "none",
     "walking_discomfort": "left",
 }
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def check_in(client: Client, lang: str = "en", **changes: Any) -> Any:

@@ -9,12 +9,7 @@ from django.test import Client
 from hipcoach import settings as real
 from hipcoach.accounts.models import User
 from hipcoach.practice.models import SessionStatus, StretchSession
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from people import signed_in
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(db: None) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,6 +24,7 @@ from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program, do_record_set, do_start_session
 from hipcoach.reviews.models import VideoReview
+from people import make_user
 
 SECRET_NAME = "Zebediah"
 MP4_HEADER = b"\x00\x00\x00\x18ftypmp42"
@@ -39,17 +39,13 @@ class ClinicWorld:
     objects: dict[str, int]
 
 
-def _user(username: str, role: Role, clinic: Clinic, **extra: Any) -> User:
-    return User.objects.create_user(
-        username=username, password="pw-for-tests", role=role, clinic=clinic, **extra
-    )
-
-
 def make_clinic(tag: str, first_name: str) -> ClinicWorld:
     clinic = Clinic.objects.create(name=f"Clinic {tag}", whatsapp_url="https://wa.me/810000000000")
-    admin = _user(f"admin{tag}", Role.CLINICIAN, clinic, is_clinic_admin=True)
-    clinician = _user(f"doc{tag}", Role.CLINICIAN, clinic)
-    patient = _user(f"pat{tag}", Role.PATIENT, clinic, first_name=first_name, last_name="Tanaka")
+    admin = make_user(f"admin{tag}", Role.CLINICIAN, clinic, is_clinic_admin=True)
+    clinician = make_user(f"doc{tag}", Role.CLINICIAN, clinic)
+    patient = make_user(
+        f"pat{tag}", Role.PATIENT, clinic, first_name=first_name, last_name="Tanaka"
+    )
     program = do_create_program(patient, prescribed_by=clinician, hold_s=20, sets_per_side=1)
     session = do_start_session(patient, program, language="en")
     record = SetRecord(side=Side.LEFT, set_number=1, target_s=20.0, completed=True)
