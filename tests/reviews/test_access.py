@@ -52,12 +52,14 @@ def test_the_patient_and_their_clinician_read_the_review_and_download_the_video(
         for url in urls(done_review):
             response = client.get(url)
             assert response.status_code == 200, (user, url)
-            response.close()
+            # Read to the end, not close(): the client then releases the file itself, without
+            # the request_finished signal that on PostgreSQL closes the database connection
+            # inside this test's transaction.
+            b"".join(response)
         response = client.get(f"/en/reviews/{done_review.pk}/annotated.mp4")
         assert response["Content-Type"] == "video/mp4"
         assert "attachment" in response["Content-Disposition"]
         assert b"".join(response.streaming_content) == expected  # type: ignore[attr-defined]
-        response.close()
 
 
 @pytest.mark.parametrize("who", ["other_patient", "other_clinician"])

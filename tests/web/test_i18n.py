@@ -223,7 +223,9 @@ def test_every_page_each_role_opens_is_japanese(two_clinics: Any) -> None:
             response = client.get(url)
             kind = response.get("Content-Type", "")
             if response.status_code != 200 or not kind.startswith("text/html"):
-                response.close()
+                # Read to the end, not close(): close() here fires request_finished, which on
+                # PostgreSQL closes the database connection inside this test's transaction.
+                b"".join(response)
                 continue
             opened.add(name)
             left = english_left_in(response.content.decode()) - names
