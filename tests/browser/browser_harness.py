@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 VISION_BUNDLE = REPO / "src" / "hipcoach" / "static" / "vendor" / "vision_bundle.mjs"
 
-DEMO_PATIENT = ("demo-patient", "hipcoach-demo")
+DEMO_PASSWORD = "hipcoach-demo"
+DEMO_PATIENT = ("demo-patient", DEMO_PASSWORD)
 TELEMETRY_HOST = "odml.pa.googleapis.com"
 
 CHROMIUM_ARGS = [
@@ -181,12 +183,12 @@ class Browser:
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path, wait_until="load")
 
-    def sign_in(self, lang: str = "en") -> None:
-        """Through the real login form, as the demo patient."""
+    def sign_in(self, lang: str = "en", username: str = DEMO_PATIENT[0]) -> None:
+        """Through the real login form, as a demo user (the demo patient unless told)."""
         from playwright.sync_api import expect  # noqa: PLC0415
 
         self.goto(f"/{lang}/login/")
-        username, password = DEMO_PATIENT
+        password = DEMO_PASSWORD
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
         self.page.click("main form button[type=submit]")
@@ -211,6 +213,65 @@ class Browser:
 
 
 OpenBrowser = Callable[..., Browser]
+
+
+# -- axe-core --------------------------------------------------------------------------------
+
+# A violation of these impacts fails a page; "color-contrast-enhanced" (WCAG AAA, 7:1) is on.
+SERIOUS = {"serious", "critical"}
+ENHANCED_CONTRAST = "color-contrast-enhanced"
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    rules: {'color-contrast-enhanced': {enabled: true}},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(' '),
+      impact: n.impact,
+      html: n.html.slice(0, 200),
+      summary: n.failureSummary,
+    })),
+  }));
+}"""
+
+Violations = list[dict[str, Any]]
+
+
+def run_axe(b: Browser) -> Violations:
+    """axe-core, as the app serves it (/static/vendor/axe.min.js), on the page as it is now."""
+    b.page.add_script_tag(url="/static/vendor/axe.min.js")
+    violations: Violations = b.page.evaluate(AXE_RUN)
+    return violations
+
+
+def serious(violations: Violations) -> Violations:
+    """The serious and critical violations other than enhanced contrast."""
+    return [v for v in violations if v["id"] != ENHANCED_CONTRAST and v["impact"] in SERIOUS]
+
+
+def low_contrast(violations: Violations) -> Violations:
+    return [v for v in violations if v["id"] == ENHANCED_CONTRAST]
+
+
+def report(violations: Violations) -> str:
+    return json.dumps(
+        [
+            {
+                "rule": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [f"{n['target']}: {n['summary']}" for n in v["nodes"][:8]],
+            }
+            for v in violations
+        ],
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 class Launcher:
@@ -298,3 +359,41 @@ def make_y4m(source: Path, target: Path, video_filter: str, *extra: str) -> Path
     if done.returncode != 0 or not target.is_file():
         raise RuntimeError(f"ffmpeg could not make the fake camera:\n{done.stderr}")
     return target
+
+
+Walk = Callable[[Browser, str, dict[str, Violations]], None]
+
+
+class Walks:
+    """Each language walked once, by ``walk(browser, lang, results)``, auditing page by page.
+
+    The tests then read the audits one page at a time: a walk that broke off, or a server that
+    logged an error meanwhile, fails each page not reached with the reason.
+    """
+
+    def __init__(self, launcher: Launcher, server: Server, walk: Walk) -> None:
+        self.launcher = launcher
+        self.server = server
+        self.walk = walk
+        self.walked: dict[str, tuple[dict[str, Violations], str]] = {}
+
+    def audit(self, lang: str, name: str) -> Violations:
+        import pytest  # noqa: PLC0415
+
+        if lang not in self.walked:
+            results: dict[str, Violations] = {}
+            error = ""
+            offset = self.server.log_size()
+            b = self.launcher.open()
+            try:
+                self.walk(b, lang, results)
+            except Exception:
+                error = traceback.format_exc(limit=6) + "\n" + b.watch.describe()
+            server_errors = self.server.errors_since(offset)
+            if server_errors:
+                results, error = {}, f"the server logged an error:\n{server_errors}"
+            self.walked[lang] = (results, error)
+        results, error = self.walked[lang]
+        if name not in results:
+            pytest.fail(f"could not reach the {name} page in {lang}:\n{error}")
+        return results[name]

@@ -11,15 +11,23 @@ history), auditing each; the tests then read the audits.
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from browser_harness import Browser, Launcher, Server
+from browser_harness import (
+    Browser,
+    Launcher,
+    Server,
+    Violations,
+    Walks,
+    low_contrast,
+    report,
+    run_axe,
+    serious,
+)
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed: run make install"
@@ -40,35 +48,7 @@ PAGES = [
     "progress",
     "chair_camera",
 ]
-SERIOUS = {"serious", "critical"}
-ENHANCED_CONTRAST = "color-contrast-enhanced"
-
-AXE_RUN = """async () => {
-  const result = await axe.run(document, {
-    rules: {'color-contrast-enhanced': {enabled: true}},
-    resultTypes: ['violations'],
-  });
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.map((n) => ({
-      target: n.target.join(' '),
-      impact: n.impact,
-      html: n.html.slice(0, 200),
-      summary: n.failureSummary,
-    })),
-  }));
-}"""
-
-Violations = list[dict[str, Any]]
 Audit = Callable[[str, str], Violations]
-
-
-def run_axe(b: Browser) -> Violations:
-    b.page.add_script_tag(url="/static/vendor/axe.min.js")
-    violations: Violations = b.page.evaluate(AXE_RUN)
-    return violations
 
 
 def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
@@ -139,53 +119,14 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
 def audit(playwright_api: Any, hipcoach_server: Server) -> Iterator[Audit]:
     """``audit(lang, page)``: axe's violations on that page, walking the language once."""
     launcher = Launcher(playwright_api, hipcoach_server.base)
-    walked: dict[str, tuple[dict[str, Violations], str]] = {}
-
-    def get(lang: str, name: str) -> Violations:
-        if lang not in walked:
-            results: dict[str, Violations] = {}
-            error = ""
-            offset = hipcoach_server.log_size()
-            b = launcher.open()
-            try:
-                walk(b, lang, results)
-            except Exception:
-                error = traceback.format_exc(limit=6) + "\n" + b.watch.describe()
-            server_errors = hipcoach_server.errors_since(offset)
-            if server_errors:
-                results, error = {}, f"the server logged an error:\n{server_errors}"
-            walked[lang] = (results, error)
-        results, error = walked[lang]
-        if name not in results:
-            pytest.fail(f"could not reach the {name} page in {lang}:\n{error}")
-        return results[name]
-
-    yield get
+    yield Walks(launcher, hipcoach_server, walk).audit
     launcher.close()
-
-
-def report(violations: Violations) -> str:
-    return json.dumps(
-        [
-            {
-                "rule": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [f"{n['target']}: {n['summary']}" for n in v["nodes"][:8]],
-            }
-            for v in violations
-        ],
-        ensure_ascii=False,
-        indent=1,
-    )
 
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_serious_violations(audit: Audit, lang: str, name: str) -> None:
-    violations = [
-        v for v in audit(lang, name) if v["id"] != ENHANCED_CONTRAST and v["impact"] in SERIOUS
-    ]
+    violations = serious(audit(lang, name))
     assert not violations, f"axe on {name} ({lang}):\n{report(violations)}"
 
 
@@ -193,5 +134,5 @@ def test_no_serious_violations(audit: Audit, lang: str, name: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_enhanced_contrast(audit: Audit, lang: str, name: str) -> None:
     """Text contrast of at least 7:1 (4.5:1 for large text), WCAG 2 AAA."""
-    violations = [v for v in audit(lang, name) if v["id"] == ENHANCED_CONTRAST]
+    violations = low_contrast(audit(lang, name))
     assert not violations, f"axe on {name} ({lang}):\n{report(violations)}"
