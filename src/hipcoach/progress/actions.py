@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import datetime
 
-from hipcoach.accounts.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from hipcoach.accounts.models import Invitation, User
+from hipcoach.booking.actions import do_cancel
+from hipcoach.booking.models import Appointment, AppointmentStatus
 from hipcoach.practice.models import StretchSession
 from hipcoach.progress.models import ChairStandMethod, ChairStandResult, PSFSActivity, PSFSRating
 
@@ -36,9 +41,25 @@ def do_record_chair_stand(patient: User, count: int, method: ChairStandMethod) -
     return result
 
 
-@transaction.atomic
-def do_delete_account(user: User) -> None:
-    """Everything of the person goes with them: sessions first (they protect the program they
-    were run under), then the rest by cascade: programs, check-ins, sets, measures."""
-    StretchSession.objects.filter(patient=user).delete()
-    user.delete()
+def do_delete_account(user: User, *, now: datetime | None = None) -> None:
+    """Everything of the patient goes with them (export.py lists the same things).
+
+    Upcoming visits are cancelled first through the booking's own action, each committed and
+    announced on its own: the clinic's schedule frees the time at once, and the patient's
+    calendar receives the cancellation (the email goes to the address still on file). Then,
+    in one transaction: sessions (they protect the program they were run under), the
+    invitation's name and email (the clinic keeps only that the link was used), and the
+    account, which takes the rest by cascade: programs, check-ins, sets, measures, past
+    visits, and video reviews, whose files are deleted once that commits (reviews.actions).
+    """
+    if not user.is_patient:
+        raise ValueError("only a patient's account is deleted with their data")
+    upcoming = Appointment.objects.filter(
+        patient=user, status=AppointmentStatus.BOOKED, starts_at__gt=now or timezone.now()
+    )
+    for appointment in upcoming.select_related("clinic", "clinician", "patient"):
+        do_cancel(appointment, now=now)
+    with transaction.atomic():
+        StretchSession.objects.filter(patient=user).delete()
+        Invitation.objects.filter(created_user=user).update(name="", email="", created_user=None)
+        user.delete()
