@@ -61,7 +61,7 @@ class TimeOff(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["starts_at"]
+        ordering = ["starts_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
@@ -108,7 +108,7 @@ class Appointment(models.Model):
     sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["starts_at"]
+        ordering = ["starts_at", "id"]
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         constraints = [
