@@ -332,32 +332,30 @@ class Launcher:
 
 def make_y4m(source: Path, target: Path, video_filter: str, *extra: str) -> Path:
     """A clip as y4m for Chromium's fake camera (which loops it); ``extra`` ffmpeg input args."""
+    return _ffmpeg(source, target, video_filter, extra, ("-f", "yuv4mpegpipe"))
+
+
+def make_mp4(source: Path, target: Path, video_filter: str, *extra: str) -> Path:
+    """A clip as a small H.264 MP4, as a phone would send it; ``extra`` ffmpeg input args."""
+    return _ffmpeg(source, target, video_filter, extra, ("-c:v", "libx264", "-preset", "ultrafast"))
+
+
+def _ffmpeg(
+    source: Path, target: Path, video_filter: str, before: tuple[str, ...], after: tuple[str, ...]
+) -> Path:
     import subprocess  # noqa: PLC0415
 
     done = subprocess.run(
         [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            *extra,
-            "-i",
-            str(source),
-            "-an",
-            "-vf",
-            video_filter,
-            "-pix_fmt",
-            "yuv420p",
-            "-f",
-            "yuv4mpegpipe",
-            str(target),
+            *("ffmpeg", "-nostdin", "-v", "error", *before, "-i", str(source), "-an"),
+            *("-vf", video_filter, "-pix_fmt", "yuv420p", *after, str(target)),
         ],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0 or not target.is_file():
-        raise RuntimeError(f"ffmpeg could not make the fake camera:\n{done.stderr}")
+        raise RuntimeError(f"ffmpeg could not convert {source.name}:\n{done.stderr}")
     return target
 
 
