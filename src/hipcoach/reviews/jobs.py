@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from coach.coaching import SequenceReport
 from coach.timeline import timeline_dict
-from hipcoach.analysis import AnalysisError, Analyzer
 from hipcoach.reviews.models import (
     MAX_ATTEMPTS,
     ErrorCode,
@@ -133,6 +132,10 @@ def analyse(review_id: int, attempt: int) -> None:
     target = Path(storage.path(name))
     target.parent.mkdir(parents=True, exist_ok=True)
     reports: list[SequenceReport] = []
+    # The pose model is loaded only where a video is analysed: importing MediaPipe into a web
+    # server process nearly doubled the live sockets' p99 under load (make bench).
+    from hipcoach.analysis import AnalysisError, Analyzer  # noqa: PLC0415
+
     analyzer = Analyzer(review.protocol(), language=review.language)
     try:
         result = analyzer.analyze(
