@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
+from hipcoach import analysis
 from hipcoach.reviews import jobs
 from hipcoach.reviews.actions import do_retry_review
 from hipcoach.reviews.models import MAX_ATTEMPTS, ReviewStatus, VideoReview
@@ -85,7 +86,7 @@ def test_an_unexpected_error_fails_the_job_as_ours_not_theirs(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(jobs.Analyzer, "analyze", boom)
+    monkeypatch.setattr(analysis.Analyzer, "analyze", boom)
     review = make_review()
     assert jobs.run_review(review.pk)
     review.refresh_from_db()
