@@ -8,9 +8,9 @@ index decides; the other 49 get a clear "taken" page (409), never a 500.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -20,10 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realserver import REPO, Running, app_server
-
-sys.path.insert(0, str(REPO / "tests"))
+from servers.app import AppServer, app_server, server_env
 from servers.postgres import postgres_server
 
 pytestmark = pytest.mark.slow
@@ -95,7 +92,7 @@ def _cookie(response: http.client.HTTPResponse, name: str) -> str | None:
     return None
 
 
-def race(server: Running) -> tuple[list[Reply], list[str]]:
+def race(server: AppServer) -> tuple[list[Reply], list[str]]:
     setup = server.shell(SETUP)
     query = urlencode({"starts_at": setup["start"], "clinician": setup["doc"]})
     path = "/en/booking/new/confirm/"
@@ -156,6 +153,18 @@ def check(replies: list[Reply], booked: list[str], log: str) -> None:
     print(f"{log.count('lost the race')} of {PATIENTS - 1} refused by the unique index")
 
 
+@contextlib.contextmanager
+def race_server(var: Path, database_url: str | None) -> Iterator[AppServer]:
+    """Three workers on the test settings: the real ones less the static manifest, since
+    collecting 40 MB of pose files has nothing to do with booking."""
+    extra = {"HIPCOACH_SECRET_KEY": "race-test-only"}
+    if database_url:
+        extra["DATABASE_URL"] = database_url
+    env = server_env(var, settings_module="hipcoach.test_settings", **extra)
+    with app_server(env, var / "server.log", workers=3, uvicorn_args=["--no-access-log"]) as s:
+        yield s
+
+
 @pytest.fixture
 def var() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="hipcoach-race-") as path:
@@ -163,12 +172,12 @@ def var() -> Iterator[Path]:
 
 
 def test_fifty_at_once_on_sqlite_book_once(var: Path) -> None:
-    with app_server(var, None) as server:
+    with race_server(var, None) as server:
         replies, booked = race(server)
         check(replies, booked, server.log_text())
 
 
 def test_fifty_at_once_on_postgresql_book_once(var: Path) -> None:
-    with postgres_server() as url, app_server(var, url) as server:
+    with postgres_server() as url, race_server(var, url) as server:
         replies, booked = race(server)
         check(replies, booked, server.log_text())

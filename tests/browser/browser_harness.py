@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+from servers.app import REPO
+from servers.app import AppServer as Server  # the app in its subprocess: where, and its log
+
+__all__ = ["REPO", "Server"]
 CHROMIUM = Path("/usr/bin/chromium")
 VISION_BUNDLE = REPO / "src" / "hipcoach" / "static" / "vendor" / "vision_bundle.mjs"
 
@@ -55,26 +58,6 @@ def missing_prerequisite() -> str | None:
     except ImportError:
         return "playwright is not installed: run make install"
     return None
-
-
-@dataclass
-class Server:
-    """The app in its subprocess: where it answers, and its log."""
-
-    base: str
-    log: Path
-
-    def log_size(self) -> int:
-        return self.log.stat().st_size
-
-    def errors_since(self, offset: int) -> str:
-        """The server's log since ``offset`` when it shows an exception or a 500, else ''."""
-        with self.log.open("rb") as f:
-            f.seek(offset)
-            text = f.read().decode("utf-8", errors="replace")
-        if "Traceback" in text or '" 500' in text:
-            return text[-6000:]
-        return ""
 
 
 @dataclass

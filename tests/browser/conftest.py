@@ -11,13 +11,7 @@ Everything here skips with the reason when Chromium, ffmpeg, the vendored pose l
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +24,6 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 from browser_harness import (  # noqa: E402
-    REPO,
     Launcher,
     OpenBrowser,
     Server,
@@ -38,13 +31,15 @@ from browser_harness import (  # noqa: E402
     missing_prerequisite,
 )
 
+from servers import app as served  # noqa: E402
+
 CLIP = Path("videos") / "cornell_kneeling_hip_flexor.mp4"
 # The hold in the clip: the person is in position from about 6 s to the end (19.4 s).
 CLIP_START_S = 6.0
 CLIP_SECONDS = 13.4
 
-SERVER_START_TIMEOUT_S = 120
-SERVER_STOP_TIMEOUT_S = 15
+# The socket implementation `make run` serves with.
+WS = ("--ws", "websockets-sansio")
 
 
 MISSING = missing_prerequisite()
@@ -60,62 +55,6 @@ def _browser_prerequisites() -> None:
 # -- the server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_env(var: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    # Production settings, whatever the test run (pytest-django sets the test settings).
-    for name in (
-        "HIPCOACH_DEBUG",
-        "HIPCOACH_HTTPS",
-        "HIPCOACH_SECRET_KEY",
-        "HIPCOACH_CSRF_TRUSTED_ORIGINS",
-        "DATABASE_URL",
-        "REDIS_URL",
-    ):
-        env.pop(name, None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="hipcoach.settings",
-        HIPCOACH_VAR=str(var),
-        HIPCOACH_ALLOWED_HOSTS="127.0.0.1",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the server exited with {proc.returncode}:\n{_tail(log)}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.2)
-    pytest.fail(f"the server did not listen on {port} in {SERVER_START_TIMEOUT_S} s:\n{_tail(log)}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(SERVER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @pytest.fixture(scope="session")
 def hipcoach_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app as ``make run`` serves it, with DEBUG off, on a free port."""
@@ -124,44 +63,14 @@ def hipcoach_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
     root = tmp_path_factory.mktemp("hipcoach-server")
     var = root / "var"
     var.mkdir()
-    env = _server_env(var)
-    log = root / "server.log"
-    manage = [sys.executable, str(REPO / "manage.py")]
-    for step in (
-        ["migrate", "--noinput"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["seed_demo"],
-    ):
-        done = subprocess.run(
-            [*manage, *step], cwd=REPO, env=env, capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            pytest.fail(f"manage.py {' '.join(step)} failed:\n{done.stdout}\n{done.stderr}")
-    port = _free_port()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "hipcoach.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--ws",
-                "websockets-sansio",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    prepare = (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"], ["seed_demo"])
     try:
-        _wait_for_port(port, proc, log)
-        yield Server(f"http://127.0.0.1:{port}", log)
-    finally:
-        _stop(proc)
+        with served.app_server(
+            served.server_env(var), root / "server.log", prepare=prepare, uvicorn_args=WS
+        ) as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
