@@ -137,7 +137,6 @@ class TimelineBuilder:
                 self._faults[code] = _Open("fault", code, side, set_number, t_ms, t_ms)
             else:
                 episode.last_ms = t_ms
-                episode.set_number = set_number
         self._close_faults(t_ms, force=False, keep=active)
 
     def follow(self, t_ms: float, session: Session, assessment: Assessment | None) -> None:
