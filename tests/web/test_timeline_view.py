@@ -38,6 +38,9 @@ def test_holds_carry_their_own_faults() -> None:
     assert view.duration_s == 12.0
     assert view.strip.startswith("<svg")
     assert view.strip.count('class="timeline-fault ') == 1
+    # The legend names each fault lane in the strip's own colour.
+    assert [(colour, text[:15]) for colour, text in view.lanes] == [(1, "Lift your chest")]
+    assert 'class="timeline-fault timeline-fault-1"' in view.strip
 
 
 def test_the_partial_renders_in_japanese() -> None:

@@ -59,6 +59,8 @@ class TimelineView:
     truncated: bool = False
     unreadable: bool = False
     strip: str = ""
+    # The strip's fault lanes, top to bottom: (colour class number, what the fault is).
+    lanes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -107,15 +109,20 @@ def timeline_view(data: Mapping[str, Any] | None, language: str) -> TimelineView
         duration_s=round(duration, 1),
         truncated=bool((data or {}).get("truncated", False)),
     )
-    view.strip = _strip(view, spans)
+    codes = _fault_codes(spans)
+    view.lanes = [(lane % 4, cue_text(Cue(code), language)) for lane, code in enumerate(codes, 1)]
+    view.strip = _strip(view, spans, codes)
     return view
 
 
-def _strip(view: TimelineView, spans: list[Span]) -> str:
+def _fault_codes(spans: list[Span]) -> list[str]:
+    return sorted({s.code for s in spans if s.kind == "fault"})
+
+
+def _strip(view: TimelineView, spans: list[Span], codes: list[str]) -> str:
     """Holds on the top lane, each fault kind on its own lane below, on one time axis."""
     if view.empty or view.duration_s <= 0:
         return ""
-    codes = sorted({s.code for s in spans if s.kind == "fault"})
     height = LANE_HEIGHT * (len(codes) + 1) + 24
     scale = STRIP_WIDTH / view.duration_s
     title = _("Timeline: holds and the form faults seen in them")
