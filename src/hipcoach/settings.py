@@ -18,6 +18,7 @@ Environment:
   HIPCOACH_FHIR_BASE           base URL that names this site's FHIR resources
   HIPCOACH_EMAIL_BACKEND       Django email backend (default: console)
   HIPCOACH_DEFAULT_FROM_EMAIL  sender of confirmations, reminders and invitations
+  HIPCOACH_SITE_URL            public address (https://clinic.example), for links in emails
 """
 
 from __future__ import annotations
@@ -239,6 +240,7 @@ EMAIL_BACKEND = os.environ.get(
     "HIPCOACH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("HIPCOACH_DEFAULT_FROM_EMAIL", "hipcoach@localhost")
+HIPCOACH_SITE_URL = os.environ.get("HIPCOACH_SITE_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +41,19 @@ def _subject(kind: Notice, clinic: str) -> str:
     return subjects[kind] % {"clinic": clinic}
 
 
+def manage_url(appointment: Appointment, language: str) -> str:
+    """The absolute address of the appointment's page in ``language``; "" with no site set.
+
+    Email is read outside the site, so a relative link would lead nowhere: without
+    HIPCOACH_SITE_URL the email leaves the link out and says where to look instead.
+    """
+    site = str(getattr(settings, "HIPCOACH_SITE_URL", "") or "").strip().rstrip("/")
+    if not site:
+        return ""
+    with translation.override(language):
+        return site + reverse("booking:done", args=[appointment.pk])
+
+
 def message(appointment: Appointment, kind: Notice) -> EmailMessage:
     """The email for ``kind``, in the patient's language."""
     patient = appointment.patient
@@ -54,6 +69,7 @@ def message(appointment: Appointment, kind: Notice) -> EmailMessage:
             "address": clinic.display_address(language),
             "when": shown(appointment.starts_at, patient.time_zone_name(), clinic.timezone),
             "kind": kind.value,
+            "manage_url": manage_url(appointment, language),
         }
         body = render_to_string(f"booking/email/{kind.value}.txt", context)
         email = EmailMessage(
