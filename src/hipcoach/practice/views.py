@@ -22,6 +22,7 @@ from hipcoach.practice.access import (
     sessions_visible_to,
 )
 from hipcoach.practice.models import SetResult, StretchSession
+from hipcoach.progress.due import chair_stand_due_for
 from hipcoach.web.requests import page_language, signed_in
 
 
@@ -60,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             else [],
             "tips": [t.get(get_language() or "en") for t in protocol.tips] if protocol else [],
             "recent": sessions_visible_to(user)[:5],
+            "chair_stand": chair_stand_due_for(user),
         },
     )
 
