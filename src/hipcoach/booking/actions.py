@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hipcoach.accounts.models import User
 from hipcoach.booking import notify
-from hipcoach.booking.models import Appointment, AppointmentStatus, Availability
+from hipcoach.booking.models import Appointment, AppointmentStatus, Availability, TimeOff
 from hipcoach.booking.notify import Notice
 from hipcoach.booking.schedule import Offer, offer_at
 from hipcoach.clinics.models import Clinic
@@ -216,3 +216,18 @@ def do_add_availability(clinician: User, weekday: int, starts: time, ends: time)
 
 def do_remove_availability(clinician: User, pk: int) -> bool:
     return Availability.objects.filter(clinician=clinician, pk=pk).delete()[0] > 0
+
+
+def do_add_time_off(
+    clinician: User, starts_at: datetime, ends_at: datetime, note: str = ""
+) -> TimeOff:
+    """Block a period. Visits already booked inside it stay booked: the clinic decides whom to
+    call and what to offer them (see ``schedule.booked_during``), so nothing is cancelled here."""
+    row = TimeOff(clinician=clinician, starts_at=starts_at, ends_at=ends_at, note=note)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def do_remove_time_off(clinician: User, pk: int) -> bool:
+    return TimeOff.objects.filter(clinician=clinician, pk=pk).delete()[0] > 0

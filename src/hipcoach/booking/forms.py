@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hipcoach.accounts.models import User
-from hipcoach.booking.models import Availability
+from hipcoach.booking.models import MAX_TIME_OFF, Availability
 from hipcoach.clinics.models import Weekday
 
 ANYONE = ""
@@ -126,3 +129,51 @@ class AvailabilityForm(forms.Form):
         if clash:
             self.add_error("starts", _("This overlaps a period you already have on that day."))
         return data
+
+
+_LOCAL_MINUTE = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TimeOffForm(forms.Form):
+    """A holiday or absence, typed as wall times of the clinic's zone.
+
+    The fields are read under the clinic's zone, so "9:00" means 9:00 at the clinic whatever
+    the server's zone; a wall time the clocks skip or repeat is refused by Django's own check.
+    It may start earlier today (someone off sick since the morning) but not on a past day.
+    """
+
+    starts_at = forms.DateTimeField(label=_("From"), widget=_LOCAL_MINUTE)
+    ends_at = forms.DateTimeField(label=_("Until"), widget=_LOCAL_MINUTE)
+    note = forms.CharField(
+        label=_("Note (optional, for the clinic only)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, zone: ZoneInfo, now: datetime, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "off")
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.now = now
+
+    def full_clean(self) -> None:
+        with timezone.override(self.zone):
+            super().full_clean()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if not isinstance(starts, datetime) or not isinstance(ends, datetime):
+            return data
+        today = timezone.localtime(self.now, self.zone).date()
+        if timezone.localtime(starts, self.zone).date() < today:
+            self.add_error("starts_at", _("The time off cannot start on a day already past."))
+        elif ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        elif ends <= self.now:
+            self.add_error("ends_at", _("This time is already over."))
+        elif ends - starts > MAX_TIME_OFF:
+            self.add_error("ends_at", _("Time off can be at most a year long."))
+        return data
+
+    def period(self) -> tuple[datetime, datetime, str]:
+        data = self.cleaned_data
+        return data["starts_at"], data["ends_at"], data["note"]

@@ -10,7 +10,7 @@ enforce, so no race between requests can double-book.
 from __future__ import annotations
 
 import uuid
-from datetime import time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,6 +50,10 @@ class Availability(models.Model):
             raise ValidationError(_("The end must be after the start."))
 
 
+# Longer absences are a leaving, not time off: the clinician should take their hours away.
+MAX_TIME_OFF = timedelta(days=366)
+
+
 class TimeOff(models.Model):
     """A holiday or course: no slots for this clinician between the two instants."""
 
@@ -68,6 +72,14 @@ class TimeOff(models.Model):
                 name="time_off_ends_after_starts",
             )
         ]
+
+    def clean(self) -> None:
+        starts, ends = self.starts_at, self.ends_at
+        if isinstance(starts, datetime) and isinstance(ends, datetime):
+            if ends <= starts:
+                raise ValidationError(_("The end must be after the start."))
+            if ends - starts > MAX_TIME_OFF:
+                raise ValidationError(_("Time off can be at most a year long."))
 
 
 class AppointmentStatus(models.TextChoices):

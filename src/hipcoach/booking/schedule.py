@@ -122,3 +122,18 @@ def offer_at(
         if offer.starts_at == starts_at:
             return offer
     return None
+
+
+def booked_during(
+    visits: QuerySet[Appointment], clinician: User, starts_at: datetime, ends_at: datetime
+) -> list[Appointment]:
+    """The clinician's booked visits overlapping ``[starts_at, ends_at)``, out of ``visits``
+    (the reader's own view of appointments, so access stays with access.py)."""
+    return list(
+        visits.filter(
+            clinician=clinician,
+            status=AppointmentStatus.BOOKED,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        ).order_by("starts_at", "id")
+    )

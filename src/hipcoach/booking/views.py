@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from hipcoach.accounts.models import Role, User
@@ -31,10 +32,10 @@ from hipcoach.booking.access import (
     appointments_for,
 )
 from hipcoach.booking.display import shown
-from hipcoach.booking.forms import AvailabilityForm, BookForm, FindForm
+from hipcoach.booking.forms import AvailabilityForm, BookForm, FindForm, TimeOffForm
 from hipcoach.booking.invite import invite
-from hipcoach.booking.models import Appointment, AppointmentStatus, Availability
-from hipcoach.booking.schedule import bookable_clinicians, offer_at, offers
+from hipcoach.booking.models import Appointment, AppointmentStatus, Availability, TimeOff
+from hipcoach.booking.schedule import bookable_clinicians, booked_during, offer_at, offers
 from hipcoach.booking.slots import HORIZON, local_day_bounds
 from hipcoach.clinics.models import Clinic
 from hipcoach.web.requests import clinician_of, page_language, patient_of, signed_in
@@ -345,36 +346,93 @@ def my_availability(request: HttpRequest) -> HttpResponse:
     return redirect("booking:availability", clinician_id=clinician.pk)
 
 
+def _pk_of(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST[name])
+    except ValueError:
+        return 0
+
+
+def _time_off_rows(editor: User, person: User, zone: str) -> list[dict[str, Any]]:
+    """Upcoming time off, each with the booked visits inside it that someone must rearrange."""
+    visits = appointments_for(editor)
+    return [
+        {
+            "row": off,
+            "starts": shown(off.starts_at, zone, zone),
+            "ends": shown(off.ends_at, zone, zone),
+            "visits": [
+                _row(a, zone) for a in booked_during(visits, person, off.starts_at, off.ends_at)
+            ],
+        }
+        for off in TimeOff.objects.filter(clinician=person, ends_at__gt=timezone.now())
+    ]
+
+
+def _added_time_off(request: HttpRequest, editor: User, person: User, form: TimeOffForm) -> None:
+    starts, ends, note = form.period()
+    actions.do_add_time_off(person, starts, ends, note)
+    messages.success(request, _("The time off was added."))
+    clashes = len(booked_during(appointments_for(editor), person, starts, ends))
+    if clashes:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d booked appointment falls in this time off. It has not been "
+                "cancelled: please contact the patient (see the list below).",
+                "%(count)d booked appointments fall in this time off. They have not been "
+                "cancelled: please contact the patients (see the list below).",
+                clashes,
+            )
+            % {"count": clashes},
+        )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def availability(request: HttpRequest, clinician_id: int) -> HttpResponse:
+    """Weekly working periods and time off of one clinician (own, or a colleague's for admins)."""
     editor = clinician_of(request)
     if editor is None:
         return HttpResponseForbidden()
     person = access_availability_of(editor, clinician_id)
+    assert editor.clinic is not None
+    zone = editor.clinic.timezone
     form = AvailabilityForm(clinician=person)
+    off_form = TimeOffForm(zone=ZoneInfo(zone), now=timezone.now())
     status = 200
     if request.method == "POST":
         if "remove" in request.POST:
-            try:
-                pk = int(request.POST["remove"])
-            except ValueError:
-                pk = 0
-            if actions.do_remove_availability(person, pk):
+            if actions.do_remove_availability(person, _pk_of(request, "remove")):
                 messages.success(request, _("The period was removed."))
             return redirect("booking:availability", clinician_id=person.pk)
-        form = AvailabilityForm(request.POST, clinician=person)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.do_add_availability(person, data["weekday"], data["starts"], data["ends"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("The period was added."))
-                return redirect("booking:availability", clinician_id=person.pk)
+        if "remove_time_off" in request.POST:
+            if actions.do_remove_time_off(person, _pk_of(request, "remove_time_off")):
+                messages.success(request, _("The time off was removed."))
+            return redirect("booking:availability", clinician_id=person.pk)
+        if "add_time_off" in request.POST:
+            off_form = TimeOffForm(request.POST, zone=ZoneInfo(zone), now=timezone.now())
+            if off_form.is_valid():
+                try:
+                    _added_time_off(request, editor, person, off_form)
+                except ValidationError as exc:
+                    off_form.add_error(None, exc)
+                else:
+                    return redirect("booking:availability", clinician_id=person.pk)
+        else:
+            form = AvailabilityForm(request.POST, clinician=person)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    actions.do_add_availability(
+                        person, data["weekday"], data["starts"], data["ends"]
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("The period was added."))
+                    return redirect("booking:availability", clinician_id=person.pk)
         status = 400
-    assert editor.clinic is not None
     return render(
         request,
         "booking/availability.html",
@@ -384,7 +442,9 @@ def availability(request: HttpRequest, clinician_id: int) -> HttpResponse:
             "rows": Availability.objects.filter(clinician=person),
             "opening": editor.clinic.opening_hours.all(),
             "form": form,
-            "clinic_zone": editor.clinic.timezone,
+            "off_form": off_form,
+            "time_off": _time_off_rows(editor, person, zone),
+            "clinic_zone": zone,
             "all_clinicians": _clinic_clinicians(editor) if editor.is_clinic_admin else [],
         },
         status=status,
