@@ -154,11 +154,17 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
+    moving = _booked(patient, pk)
+    context, status = _find_context(request, patient, moving)
+    return render(request, "booking/find.html", context, status=status)
+
+
+def _booked(patient: User, pk: int) -> Appointment:
+    """The patient's own visit that is still booked: the only kind that can be moved."""
     moving = access_own_appointment(patient, pk)
     if not moving.is_booked:
         raise Http404
-    context, status = _find_context(request, patient, moving)
-    return render(request, "booking/find.html", context, status=status)
+    return moving
 
 
 def _confirm(request: HttpRequest, patient: User, moving: Appointment | None) -> HttpResponse:
@@ -229,9 +235,7 @@ def reschedule_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
-    moving = access_own_appointment(patient, pk)
-    if not moving.is_booked:
-        raise Http404
+    moving = _booked(patient, pk)
     return _confirm(request, patient, moving)
 
 
