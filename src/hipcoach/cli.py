@@ -44,7 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--lang", choices=("en", "ja"), default="en", help="language of cues")
     analyze.add_argument("--protocol", default=protocols.DEFAULT_PROTOCOL, help="protocol id")
-    analyze.add_argument("--hold", type=float, help="prescribed hold in seconds")
+    analyze.add_argument(
+        "--hold",
+        type=float,
+        help="prescribed hold in seconds, within the protocol's range (20-60 for the "
+        "half-kneeling stretch; ACSM advises 30-60 s for older adults)",
+    )
     analyze.add_argument("--sets", type=int, help="prescribed sets per side")
     analyze.add_argument("--model", choices=VARIANTS, default="full", help="pose model size")
     export = sub.add_parser("landmarks", help="export pose landmarks of a photo or video as JSONL")

@@ -104,6 +104,16 @@ def test_a_missing_file_and_an_out_of_range_prescription_are_refused(tmp_path: P
     assert "hold must be" in run.stderr
 
 
+def test_a_60_second_hold_is_accepted_and_the_help_gives_the_acsm_range() -> None:
+    run = hipcoach("analyze", KNEELING, "--hold", "60", "--json")
+    assert run.returncode == 0, run.stderr
+    [result] = records(run.stdout)
+    assert result["hold_target_s"] == 60
+    run = hipcoach("analyze", "--help")
+    assert "20-60" in run.stdout
+    assert "ACSM advises 30-60 s for older adults" in " ".join(run.stdout.split())
+
+
 def test_a_landmark_file_cannot_be_annotated(tmp_path: Path) -> None:
     run = hipcoach("analyze", KNEELING, "--annotate", tmp_path / "out.mp4")
     assert run.returncode == 1

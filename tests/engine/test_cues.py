@@ -192,3 +192,13 @@ def test_known_params():
 def test_parse_refuses_cue_that_is_not_a_table():
     with pytest.raises(CueCatalogError):
         parse(GOOD.replace("[cues.hold_start]", '[cues]\ngreeting = "hi"\n\n[cues.hold_start]'))
+
+
+def test_the_breathing_cue_says_not_to_hold_the_breath():
+    """Holding the breath while straining raises blood pressure: the cue says so in words."""
+    cue = Cue("breathe_out_slowly")
+    assert "Breathe out slowly" in cue_text(cue)
+    assert "Don't hold your breath" in cue_text(cue)
+    ja = cue_text(cue, "ja")
+    assert "ゆっくり息を吐" in ja
+    assert "息は止めないで" in ja

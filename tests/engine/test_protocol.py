@@ -64,6 +64,25 @@ def test_shipped_protocol_has_the_articles_values():
     assert all(step.en and step.ja for step in P.setup_steps + P.tips)
 
 
+def test_a_60_second_hold_can_be_prescribed():
+    """ACSM advises 30-60 s holds for older adults: the whole range is offered."""
+    assert P.hold_max_s == 60
+    assert P.prescribed(hold_s=60).hold_s == 60.0
+    assert P.prescribed(hold_s=45).hold_s == 45.0
+
+
+def test_the_breathing_tip_says_not_to_hold_the_breath():
+    breathing = [t for t in P.tips if "Breathe" in t.en]
+    assert len(breathing) == 1
+    assert "don't hold your breath" in breathing[0].en
+    assert "息は止めないで" in breathing[0].ja
+
+
+def test_the_japanese_name_says_half_kneeling_in_the_agreed_words():
+    assert "片膝立ち" in P.name.ja
+    assert "ハーフニーリング" not in P.name.ja
+
+
 def test_shipped_rules_are_consistent():
     ids = [r.id for r in P.rules]
     assert len(set(ids)) == len(ids)

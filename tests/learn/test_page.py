@@ -160,3 +160,85 @@ def test_signed_in_it_has_the_site_layout_and_the_clinic_contact(patient: User) 
 def test_anonymous_visitors_get_no_contact_link(db: None) -> None:
     page, _ = get(Client(), "en")
     assert "#contact-heading" not in [a.get("href") for a in page.find("a")]
+
+
+def test_clinicians_get_no_link_to_a_patient_contact_block(db: None) -> None:
+    clinic = Clinic.objects.create(name="Test Clinic", whatsapp_url="https://wa.me/810000000000")
+    doctor = User.objects.create_user(
+        username="doc", password="pw-for-tests", role=Role.CLINICIAN, clinic=clinic
+    )
+    client = Client()
+    client.force_login(doctor)
+    page, _ = get(client, "en")
+    assert "#contact-heading" not in [a.get("href") for a in page.find("a")]
+    assert "contact-heading" not in page.ids()
+
+
+# Honest teaching: what each language must say, in words a test can hold on to.
+CORE_CARE = {
+    "en": (
+        "Exercise and learning about your condition are the core of care",
+        "NICE NG226, 2022",
+        "OARSI guideline for knee, hip and polyarticular osteoarthritis (2019)",
+    ),
+    "ja": ("ケアの中心は、運動と、病気について知ること", "NICE NG226、2022年", "OARSI、2019年"),
+}
+ADJUNCT = {
+    "en": ("Stretching is an extra, not the core", "little research"),
+    "ja": ("ストレッチは補助で、ケアの中心ではありません", "研究は少なく"),
+}
+NO_SINGLING_OUT = {
+    "en": ("No stretch can single out the psoas minor", "iliopsoas", "as a whole"),
+    "ja": ("小腰筋だけを選んで伸ばすことはできません", "腸腰筋", "全体"),
+}
+HOLD = {
+    "en": ("30–60 seconds", "American College of Sports Medicine", "between 20 and 60 seconds"),
+    "ja": ("30〜60秒", "米国スポーツ医学会（ACSM）", "20〜60秒"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_it_says_exercise_and_education_come_first_and_stretching_is_an_extra(
+    db: None, language: str
+) -> None:
+    page, _ = get(Client(), language)
+    text = page.all_text()
+    for phrase in (*CORE_CARE[language], *ADJUNCT[language], *NO_SINGLING_OUT[language]):
+        assert phrase in text, phrase
+    # The core-care message comes before the clinic's reasons for the stretch.
+    assert text.index(CORE_CARE[language][0]) < text.index(
+        str(MODEL.teaching.localised(language)["why_heading"])
+    )
+    assert page.find("section", "learn-care")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_hold_time_is_explained_with_the_acsm_range(db: None, language: str) -> None:
+    page, _ = get(Client(), language)
+    text = page.all_text()
+    for phrase in HOLD[language]:
+        assert phrase in text, phrase
+    assert "Garber" in text
+
+
+def test_no_uncited_claim_that_a_stiff_hip_front_makes_walking_harder(db: None) -> None:
+    en, _ = get(Client(), "en")
+    ja, _ = get(Client(), "ja")
+    assert "makes it harder to stand tall and walk" not in en.all_text()
+    assert "楽に歩くことが難しくなります" not in ja.all_text()
+    # Where walking is linked to the hip's extension, the studies are named.
+    for study in ("Hurwitz", "Eitzen", "Kumar"):
+        assert study in en.all_text()
+        assert study in ja.all_text()
+    # The clinic's aim at the psoas minor is no longer presented as something the stretch does.
+    assert "Your clinic also aims the stretch at the small psoas minor" not in en.all_text()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_emergency_is_said_plainly(db: None, language: str) -> None:
+    page, _ = get(Client(), language)
+    expected = {
+        "en": "call an ambulance (119 in Japan)",
+        "ja": "119番に電話して救急車を呼んでください",
+    }
+    assert expected[language] in page.all_text()

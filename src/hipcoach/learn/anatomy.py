@@ -159,6 +159,8 @@ class Teaching:
     safety_heading: Text
     safety: tuple[Text, ...]
     safety_contact: Text
+    care_heading: Text
+    care: tuple[Text, ...]
     why_heading: Text
     why: tuple[Text, ...]
     diagram_heading: Text
@@ -179,6 +181,8 @@ class Teaching:
     stretch_heading: Text
     steps_heading: Text
     tips_heading: Text
+    hold_heading: Text
+    hold: tuple[Text, ...]
     parts_heading: Text
     parts_help: Text
     connections_label: Text
@@ -198,7 +202,7 @@ class Teaching:
         return out
 
 
-_TEACHING_PARAGRAPHS = frozenset({"safety", "why", "established", "hypothesis"})
+_TEACHING_PARAGRAPHS = frozenset({"safety", "care", "why", "established", "hypothesis", "hold"})
 
 
 @dataclass(frozen=True, slots=True)

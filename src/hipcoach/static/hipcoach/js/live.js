@@ -609,7 +609,9 @@ class LivePage {
       ui.pacer.dataset.breath = state.breath;
       setText(
         ui.pacerText,
-        state.breath === 'in' ? gettext('Breathe in') : gettext('Breathe out slowly'),
+        state.breath === 'in'
+          ? gettext('Breathe in')
+          : gettext("Breathe out slowly. Don't hold your breath."),
       );
     }
 
