@@ -10,7 +10,7 @@ import pytest
 
 from coach.landmarks import PoseFrame
 from hipcoach.accounts.models import Role, User
-from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.actions import do_check_in, do_save_health_profile
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program
@@ -44,6 +44,7 @@ def clinic(db: None) -> Clinic:
 def patient(clinic: Clinic) -> User:
     user = make_user("pat", Role.PATIENT, clinic)
     do_create_program(user, hold_s=20, sets_per_side=1)
+    do_save_health_profile(user, user, {})  # answered once: nothing to note
     return user
 
 

@@ -6,10 +6,16 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hipcoach.clinics.models import validate_timezone
+
+validate_phone_number = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{5,30}$",
+    _("Enter a phone number: digits, spaces and dashes, with + first for another country."),
+)
 
 
 class Role(models.TextChoices):
@@ -33,6 +39,10 @@ class User(AbstractUser):
     # Where the person lives, for booking times; "" means the clinic's own time zone.
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
+    )
+    # So the clinic can call a patient who reported a danger sign.
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, validators=[validate_phone_number]
     )
     # A clinician who may edit the clinic's profile, hours and staff availability.
     is_clinic_admin = models.BooleanField(_("clinic administrator"), default=False)

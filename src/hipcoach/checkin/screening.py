@@ -9,7 +9,7 @@ a documented modification. The wording lives in the data and never names a diagn
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cache
@@ -18,63 +18,70 @@ from typing import Any
 
 SIDES = ("none", "left", "right", "both")
 SYMPTOMS = ("leg_coldness", "leg_swelling", "numbness_tingling", "weakness", "walking_discomfort")
+# What the daily check-in asks: only what can change from one day to the next.
 QUESTIONS = (
+    "breathless_or_chest_pain",
+    "leg_changed_suddenly",
+    "leg_shortened_or_turned",
+    "saddle_numbness",
+    "bladder_bowel_new",
+    "numb_or_weak_both_new",
+    "recent_fall",
+    "fall_cannot_bear_weight",
+    "pain_bearing_weight",
     "leg_pain",
     "leg_warm_or_red",
     "leg_pale",
-    "recent_travel_surgery_immobility",
-    "breathless_or_chest_pain",
     "weakness_new",
-    "saddle_numbness",
-    "bladder_bowel_new",
+    "recent_travel_surgery_immobility",
     "fever",
     "hot_swollen_joint",
-    "recent_fall",
-    "pain_bearing_weight",
+    "night_pain_wakes",
+    "weight_loss_unexplained",
     "pain_rose_during_stretch",
-    "hip_replacement",
-    "surgeon_cleared",
     "cannot_kneel",
     "kneeling_hurts",
 )
+# What the health profile says: asked once, kept and versioned (models.HealthProfile).
+PROFILE_FACTS = (
+    "hip_replacement",
+    "surgeon_cleared",
+    "osteoporosis",
+    "pregnancy",
+    "balance_problems",
+    "knee_problems",
+    "cancer_history",
+)
 FACTS = frozenset(
     {
+        *QUESTIONS,
+        *PROFILE_FACTS,
         "leg_cold",
-        "leg_pale",
-        "leg_pain",
         "leg_numb",
         "leg_weak",
-        "leg_warm_or_red",
         "swelling_any",
         "swelling_one_side",
-        "recent_travel_surgery_immobility",
-        "breathless_or_chest_pain",
+        "swelling_both",
         "new_weakness",
-        "saddle_numbness",
-        "bladder_bowel_new",
-        "fever",
-        "hot_swollen_joint",
-        "recent_fall",
-        "pain_bearing_weight",
-        "pain_rose_during_stretch",
+        "both_legs_new",
         "pain_severe",
-        "hip_replacement",
-        "surgeon_cleared",
-        "cannot_kneel",
-        "kneeling_hurts",
     }
+    - {"weakness_new", "numb_or_weak_both_new"}
 )
 SEVERE_PAIN = 8
 MODIFICATIONS = ("standing", "cushion")  # in order of precedence
+TRIGGERS = ("checkin", "profile")
 
 
 class Level(IntEnum):
-    """How urgent, most urgent highest; anything above MODIFY stops the session."""
+    """How urgent, most urgent highest. NO_STRETCH and above stop today's stretch; SEE_CARE and
+    above hold until a clinician clears them (a new check-in cannot)."""
 
     MODIFY = 1
-    SEE_CARE = 2
-    URGENT = 3
-    EMERGENCY = 4
+    NO_STRETCH = 2
+    SEE_CARE = 3
+    URGENT = 4
+    EMERGENCY = 5
 
     @property
     def key(self) -> str:
@@ -82,7 +89,12 @@ class Level(IntEnum):
 
     @property
     def stops(self) -> bool:
-        return self > Level.MODIFY
+        return self >= Level.NO_STRETCH
+
+    @property
+    def holds(self) -> bool:
+        """A stop that stays until a clinician clears it."""
+        return self >= Level.SEE_CARE
 
 
 class RulesError(ValueError):
@@ -99,6 +111,7 @@ class Rule:
     advice: Mapping[str, str]
     source: str
     modification: str | None = None
+    trigger: str = "checkin"
 
     def matches(self, facts: frozenset[str]) -> bool:
         return (
@@ -117,11 +130,13 @@ class RuleSet:
 
 @dataclass(frozen=True, slots=True)
 class Answers:
-    """One check-in. ``symptoms`` maps each of SYMPTOMS to one of SIDES."""
+    """One check-in. ``symptoms`` maps each of SYMPTOMS to one of SIDES; ``profile`` holds the
+    health profile's facts in force at the time (PROFILE_FACTS)."""
 
     pain_now: int
     symptoms: Mapping[str, str] = field(default_factory=dict)
     yes: frozenset[str] = frozenset()
+    profile: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not 0 <= self.pain_now <= 10:
@@ -132,13 +147,17 @@ class Answers:
         unknown = self.yes - set(QUESTIONS)
         if unknown:
             raise ValueError(f"unknown questions: {', '.join(sorted(unknown))}")
+        unknown = self.profile - set(PROFILE_FACTS)
+        if unknown:
+            raise ValueError(f"unknown profile facts: {', '.join(sorted(unknown))}")
 
     def side(self, symptom: str) -> str:
         return self.symptoms.get(symptom, "none")
 
     def facts(self) -> frozenset[str]:
-        """The named facts the rules are written in."""
-        facts = set(self.yes) - {"weakness_new"}
+        """The named facts the rules are written in. A sign counts with or without its side:
+        someone who ticks "new weakness" but no leg has still reported new weakness."""
+        facts = (set(self.yes) | set(self.profile)) - {"weakness_new", "numb_or_weak_both_new"}
         if self.side("leg_coldness") != "none":
             facts.add("leg_cold")
         swelling = self.side("leg_swelling")
@@ -146,12 +165,20 @@ class Answers:
             facts.add("swelling_any")
         if swelling in ("left", "right"):
             facts.add("swelling_one_side")
+        if swelling == "both":
+            facts.add("swelling_both")
         if self.side("numbness_tingling") != "none":
             facts.add("leg_numb")
         if self.side("weakness") != "none":
             facts.add("leg_weak")
-            if "weakness_new" in self.yes:
-                facts.add("new_weakness")
+        if "weakness_new" in self.yes:
+            facts.add("new_weakness")
+        both_new = "weakness_new" in self.yes and "both" in (
+            self.side("weakness"),
+            self.side("numbness_tingling"),
+        )
+        if both_new or "numb_or_weak_both_new" in self.yes:
+            facts.add("both_legs_new")
         if self.pain_now >= SEVERE_PAIN:
             facts.add("pain_severe")
         return frozenset(facts)
@@ -177,6 +204,11 @@ class Screening:
         return next((m for m in MODIFICATIONS if m in chosen), None)
 
     @property
+    def holds(self) -> bool:
+        """Whether the stop stays until a clinician clears it."""
+        return self.level is not None and self.level.holds
+
+    @property
     def outcome(self) -> str:
         if self.stops:
             return "stop"
@@ -184,12 +216,27 @@ class Screening:
 
 
 def screen(answers: Answers, rules: RuleSet | None = None) -> Screening:
+    """The check-in's screening: every rule its facts trigger, most urgent first. Profile-
+    triggered rules are left out: they raise their stop once, when the profile changes."""
     ruleset = rules or load()
     facts = answers.facts()
-    triggered = sorted(
-        (r for r in ruleset.rules if r.matches(facts)), key=lambda r: (-r.level, r.id)
+    return _screening(r for r in ruleset.rules if r.trigger == "checkin" and r.matches(facts))
+
+
+def screen_profile_change(
+    before: frozenset[str], after: frozenset[str], rules: RuleSet | None = None
+) -> Screening:
+    """The profile rules that a change of the health profile newly triggers."""
+    ruleset = rules or load()
+    return _screening(
+        r
+        for r in ruleset.rules
+        if r.trigger == "profile" and r.matches(after) and not r.matches(before)
     )
-    return Screening(tuple(triggered))
+
+
+def _screening(rules: Iterable[Rule]) -> Screening:
+    return Screening(tuple(sorted(rules, key=lambda r: (-r.level, r.id))))
 
 
 @cache
@@ -244,7 +291,9 @@ def _rule(item: Any, n: int) -> Rule:
     try:
         level = Level[str(item.get("level", "")).upper()]
     except KeyError:
-        raise RulesError(f"{rid}: level must be emergency, urgent, see_care or modify") from None
+        raise RulesError(
+            f"{rid}: level must be emergency, urgent, see_care, no_stretch or modify"
+        ) from None
     sets = {}
     for key in ("all", "any", "none"):
         names = item.get(key, [])
@@ -262,7 +311,13 @@ def _rule(item: Any, n: int) -> Rule:
     modification = item.get("modification")
     if (level is Level.MODIFY) != (modification is not None):
         raise RulesError(f"{rid}: a modify rule names its modification, and only it")
+    trigger = item.get("trigger", "checkin")
+    if trigger not in TRIGGERS:
+        raise RulesError(f"{rid}: trigger must be checkin or profile")
+    if trigger == "profile" and not level.holds:
+        raise RulesError(f"{rid}: a profile rule raises a stop that holds (see_care or above)")
     unknown_keys = set(item) - {
+        "trigger",
         "id",
         "level",
         "all",
@@ -283,4 +338,5 @@ def _rule(item: Any, n: int) -> Rule:
         advice=_text(item.get("advice"), f"{rid}.advice"),
         source=source,
         modification=modification,
+        trigger=trigger,
     )

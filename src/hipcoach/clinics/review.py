@@ -3,8 +3,10 @@
 The flags, computed for all of a clinic's patients in a fixed handful of queries (no query per
 patient), on each patient's own calendar days:
 
-- red flag: a check-in in the last 30 days stopped the session (the screening's "stop"); the
-  most urgent level among them is kept.
+- red flag: a danger sign raised a stop (checkin.models.Stop) that no clinician has acknowledged
+  yet ("new", however old), that still holds, or that was raised in the last 30 days; the most
+  urgent level among them is kept. Acknowledging one with a note takes "new" away.
+- ask the surgeon: the health profile has a hip replacement the surgeon has not cleared.
 - missed sessions: in the 7 whole days before today, fewer days with a completed session than
   the program's days a week. Today is left out, so a patient who stretches in the evening is
   not flagged in the morning. A program newer than 7 days is held to its share of the days it
@@ -14,8 +16,9 @@ patient), on each patient's own calendar days:
   step by step by at least 2 points in all. The first catches a slow climb, the second a
   sharp recent one.
 
-Urgency order: emergency red flag, urgent, other red flags, then pain rising, then missed
-sessions, then the rest; inside each, the longest since the last session first.
+Urgency order: new (unacknowledged) red flags by level (emergency, urgent, the rest), then
+red flags already acknowledged, then pain rising, then missed sessions, then the rest; inside
+each, the longest since the last session first.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hipcoach.accounts.access import patients_of
 from hipcoach.accounts.models import User
-from hipcoach.checkin.models import CheckIn
+from hipcoach.checkin.models import CheckIn, HealthProfile, Stop
 from hipcoach.practice.models import Program, SessionStatus, StretchSession
 
 RED_FLAG_DAYS = 30
@@ -47,6 +50,9 @@ class PatientRow:
     patient: User
     red_flags: int = 0
     red_flag_level: str = ""
+    new_red_flags: int = 0
+    stopped: bool = False
+    needs_surgeon: bool = False
     expected_days: int = 0
     done_days: int = 0
     pain_recent: float | None = None
@@ -65,14 +71,16 @@ class PatientRow:
         return self.done_days < self.expected_days
 
     def urgency(self) -> tuple[int, float]:
-        if self.red_flag:
+        if self.new_red_flags:
             rank = LEVEL_RANK.get(self.red_flag_level, 2)
-        elif self.pain_rising:
+        elif self.red_flag:
             rank = 3
-        elif self.missed_sessions:
+        elif self.pain_rising:
             rank = 4
-        else:
+        elif self.missed_sessions:
             rank = 5
+        else:
+            rank = 6
         last = self.last_session.timestamp() if self.last_session else float("-inf")
         return rank, last
 
@@ -140,15 +148,27 @@ def patient_rows(
     # Enough history for every window, with a day's margin for time zones.
     since = now - timedelta(days=PAIN_RECENT_DAYS + PAIN_BEFORE_DAYS + 1)
 
-    for patient_id, level in CheckIn.objects.filter(
-        patient_id__in=ids, outcome="stop", created_at__gte=now - timedelta(days=RED_FLAG_DAYS)
-    ).values_list("patient_id", "level"):
-        row = rows[patient_id]
+    in_force = Stop.objects.in_force(now)
+    for stop in Stop.objects.filter(patient_id__in=ids).filter(
+        Q(acknowledged_at__isnull=True)
+        | Q(pk__in=in_force.values("pk"))
+        | Q(created_at__gte=now - timedelta(days=RED_FLAG_DAYS))
+    ):
+        row = rows[stop.patient_id]
         row.red_flags += 1
-        if not row.red_flag_level or LEVEL_RANK.get(level, 2) < LEVEL_RANK.get(
+        row.new_red_flags += stop.acknowledged_at is None
+        row.stopped = row.stopped or stop.in_force(now)
+        if not row.red_flag_level or LEVEL_RANK.get(stop.level, 2) < LEVEL_RANK.get(
             row.red_flag_level, 2
         ):
-            row.red_flag_level = level
+            row.red_flag_level = stop.level
+    seen: set[int] = set()
+    for profile in HealthProfile.objects.filter(patient_id__in=ids).order_by(
+        "patient_id", "-created_at", "-id"
+    ):
+        if profile.patient_id not in seen:  # the newest version is the one in force
+            seen.add(profile.patient_id)
+            rows[profile.patient_id].needs_surgeon = profile.needs_surgeon
 
     zones = {p.pk: _zone(p) for p in patients}
     today = {pk: now.astimezone(zone).date() for pk, zone in zones.items()}

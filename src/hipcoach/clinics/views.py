@@ -13,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hipcoach.accounts.access import access_clinic_patient_by_id, is_clinic_admin
+from hipcoach.checkin.access import current_profile, known_signs, stops_of_patient
 from hipcoach.checkin.models import CheckIn
+from hipcoach.checkin.review import stop_rows
+from hipcoach.checkin.signs import advice, profile_facts
 from hipcoach.clinics import actions
 from hipcoach.clinics.forms import ClinicForm, OpeningHoursFormSet, ProgramForm
 from hipcoach.clinics.models import week_of_hours
@@ -79,6 +82,7 @@ def patient(request: HttpRequest, pk: int) -> HttpResponse:
         StretchSession.objects.filter(patient=person).prefetch_related("sets")[:RECENT_SESSIONS]
     )
     rows = patient_rows(clinician, only=person.pk)
+    profile = current_profile(person)
     return render(
         request,
         "clinics/patient.html",
@@ -88,7 +92,12 @@ def patient(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": progress_for(person),
             "versions": program_history(person),
             "checkins": list(CheckIn.objects.filter(patient=person)[:14]),
-            "red_flags": list(CheckIn.objects.filter(patient=person, outcome="stop")[:20]),
+            "stops": stop_rows(stops_of_patient(clinician, person), language),
+            "profile": profile,
+            "profile_facts": profile_facts(profile) if profile else [],
+            "known_signs": [
+                (sign, advice([sign.rule_id], language)) for sign in known_signs(person)
+            ],
             "sessions": [
                 {
                     "session": s,

@@ -16,7 +16,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.http import Http404
+from django.urls import reverse
+from django.utils import translation
 
+from hipcoach.checkin.gate import Activity, gate_for
 from hipcoach.practice.access import access_own_session_by_id
 from hipcoach.practice.live import LiveError, LiveSession
 from hipcoach.progress.live_chair import LiveChairStand
@@ -25,6 +28,16 @@ log = logging.getLogger(__name__)
 
 CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_STOPPED = 4409
+
+
+class Halted(Exception):
+    """A stop holds (or the surgeon has not cleared the stretch): no exercise over this socket."""
+
+
+def _check_gate(user: Any, activity: Activity) -> None:
+    if gate_for(user, activity).halts:
+        raise Halted
 
 
 class Runtime(Protocol):
@@ -40,13 +53,16 @@ class Runtime(Protocol):
 
 
 def _open_session(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
-    live = LiveSession(access_own_session_by_id(user, int(kwargs["pk"])))
+    session = access_own_session_by_id(user, int(kwargs["pk"]))
+    _check_gate(user, Activity.STRETCH)
+    live = LiveSession(session)
     return live, live.hello()
 
 
 def _open_chair_stand(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
     if not user.is_patient:
         raise Http404
+    _check_gate(user, Activity.CHAIR_STAND)
     live = LiveChairStand(user, language=kwargs.get("language") or user.language)
     return live, live.hello()
 
@@ -69,6 +85,13 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             self.live, hello = await database_sync_to_async(type(self).opener)(user, kwargs)
         except (Http404, ValueError):
             await self.close(code=CLOSE_FORBIDDEN)
+            return
+        except Halted:
+            # Accepted first, so the browser reads why and where to go (a refusal before
+            # accepting reaches it as a bare HTTP 403).
+            await self.accept()
+            await self._send({"type": "stopped", "url": _home_url(kwargs["language"])})
+            await self.close(code=CLOSE_STOPPED)
             return
         await self.accept()
         await self._send(hello)
@@ -113,6 +136,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _send(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":"), ensure_ascii=False))
+
+
+def _home_url(language: str) -> str:
+    with translation.override(language or "en"):
+        return reverse("home")
 
 
 def _query_language(scope: dict[str, Any]) -> str:

@@ -27,8 +27,7 @@ from coach.landmarks import InvalidFrame, frame_from_dict
 from coach.protocol import Protocol
 from coach.session import Session
 from coach.timeline import InvalidTimeline, TimelineBuilder
-from hipcoach.checkin.actions import do_check_in
-from hipcoach.checkin.screening import Answers
+from hipcoach.checkin.actions import do_report_rising_pain
 from hipcoach.practice import actions
 from hipcoach.practice.models import SessionMode, StretchSession
 
@@ -181,11 +180,7 @@ class LiveSession:
             type(self.record).objects.filter(pk=self.record.pk).update(clock_ms=self.clock.now_ms)
 
     def _record_rising_pain(self) -> None:
-        checkin = do_check_in(
-            self.record.patient,
-            Answers(pain_now=0, yes=frozenset({"pain_rose_during_stretch"})),
-            pain_unknown=True,
-        )
+        checkin = do_report_rising_pain(self.record.patient)
         with translation.override(self.record.language):
             self._after_writes.append(
                 {"type": "done", "summary_url": reverse("checkin:result", args=[checkin.pk])}

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 from coach.cues import cue_text
 from coach.events import Cue
 from hipcoach.checkin import screening
-from hipcoach.checkin.access import fresh_checkin, red_flags_for_clinician
+from hipcoach.checkin.access import open_stops_for_clinician
+from hipcoach.checkin.gate import Activity, gate_for
+from hipcoach.checkin.review import gate_view, stop_rows
 from hipcoach.clinics.review import patient_rows
 from hipcoach.practice import actions
 from hipcoach.practice.access import (
@@ -23,6 +25,7 @@ from hipcoach.practice.access import (
 )
 from hipcoach.practice.models import SetResult, StretchSession
 from hipcoach.progress.due import chair_stand_due_for
+from hipcoach.web.gating import turned_away
 from hipcoach.web.requests import page_language, signed_in
 
 
@@ -34,19 +37,14 @@ def home(request: HttpRequest) -> HttpResponse:
         rows = patient_rows(user)
         if by_name:
             rows.sort(key=lambda r: (r.patient.last_name, r.patient.first_name, r.patient.username))
-        language = page_language()
-        rules = {r.id: r for r in screening.load().rules}
-        flags = [
-            {
-                "checkin": c,
-                "advice": [rules[i].advice[language] for i in c.flags if i in rules],
-            }
-            for c in red_flags_for_clinician(user)
-        ]
         return render(
             request,
             "practice/clinician_home.html",
-            {"rows": rows, "red_flags": flags, "by_name": by_name},
+            {
+                "rows": rows,
+                "red_flags": stop_rows(open_stops_for_clinician(user), page_language()),
+                "by_name": by_name,
+            },
         )
     program = current_program(user)
     protocol = program.protocol() if program else None
@@ -62,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tips": [t.get(get_language() or "en") for t in protocol.tips] if protocol else [],
             "recent": sessions_visible_to(user)[:5],
             "chair_stand": chair_stand_due_for(user),
+            "gate": gate_view(gate_for(user, Activity.STRETCH), page_language()),
         },
     )
 
@@ -73,21 +72,23 @@ def start(request: HttpRequest) -> HttpResponse:
     program = current_program(user)
     if not user.is_patient or program is None:
         return HttpResponseForbidden()
-    checkin = fresh_checkin(user)
-    if checkin is None or checkin.stops:
-        # No stretch without a recent check-in that found no red flag.
-        return redirect("checkin:new")
+    gate, closed = turned_away(user, Activity.STRETCH)
+    if closed:
+        return closed
     session = actions.do_start_session(
-        user, program, language=get_language() or "en", variant=checkin.modification
+        user, program, language=get_language() or "en", variant=gate.modification
     )
     return redirect("practice:live", pk=session.pk)
 
 
 @login_required
 def live(request: HttpRequest, pk: int) -> HttpResponse:
-    session = access_own_session_by_id(signed_in(request), pk)
+    user = signed_in(request)
+    session = access_own_session_by_id(user, pk)
     if not session.is_active:
         return redirect("practice:summary", pk=session.pk)
+    if gate_for(user, Activity.STRETCH).halts:
+        return redirect("home")
     return render(
         request,
         "practice/live.html",

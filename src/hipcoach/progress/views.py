@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
 from coach.chair_stand_protocol import load_chair_stand
+from hipcoach.checkin.gate import Activity
 from hipcoach.progress import actions
 from hipcoach.progress.export import export_csv, export_data
 from hipcoach.progress.forms import ChairStandForm, DeleteAccountForm, PSFSForm
 from hipcoach.progress.models import ChairStandMethod, PSFSActivity
 from hipcoach.progress.summary import progress_for
+from hipcoach.web.gating import turned_away
 from hipcoach.web.requests import page_language, patient_of
 
 
@@ -48,6 +50,8 @@ def chair_stand(request: HttpRequest) -> HttpResponse:
     patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
+    if closed := turned_away(patient, Activity.CHAIR_STAND)[1]:
+        return closed
     form = ChairStandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_record_chair_stand(patient, form.cleaned_data["count"], ChairStandMethod.MANUAL)
@@ -62,6 +66,8 @@ def chair_stand_camera(request: HttpRequest) -> HttpResponse:
     patient = patient_of(request)
     if patient is None:
         return HttpResponseForbidden()
+    if closed := turned_away(patient, Activity.CHAIR_STAND)[1]:
+        return closed
     language = page_language()
     protocol = load_chair_stand()
     return render(

@@ -16,7 +16,7 @@ const IN_FLIGHT_EXPIRY_MS = 3000;
 const MAX_BUFFERED_BYTES = 64 * 1024;
 const BACKOFF_S = [1, 2, 4, 8, 10];
 /** Close codes after which reconnecting cannot help (docs/live-protocol.md). */
-const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4409]);
 
 /** ws: or wss: to match the page, on the page's own host. */
 export function socketUrl(path, location = window.location) {
@@ -138,6 +138,12 @@ export class LiveSocket {
     }
     if (!message || typeof message !== 'object') return;
     if (message.type === 'hello') this.attempt = 0;
+    if (message.type === 'stopped' && typeof message.url === 'string' && message.url.startsWith('/')) {
+      // A danger sign holds: the server decided, the page goes where it explains why.
+      this.stopped = true;
+      window.location.assign(message.url);
+      return;
+    }
     if (typeof message.echo_ms === 'number') this.#answered(message.echo_ms);
     else if (message.type === 'error' && this.inFlight.size) {
       // Replies come in order: an error answers the oldest message still waiting.
