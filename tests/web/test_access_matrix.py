@@ -37,6 +37,9 @@ ROUTES: dict[str, tuple[dict[str, str], Owner | None]] = {
     "practice:live": ({"pk": "session"}, lambda b: b.patient),
     "practice:summary": ({"pk": "session"}, lambda b: b.patient),
     "checkin:result": ({"pk": "checkin"}, lambda b: b.patient),
+    "checkin:patient_profile": ({"pk": "patient"}, lambda b: b.clinician),
+    "checkin:review_stop": ({"pk": "stop"}, lambda b: b.clinician),
+    "checkin:forget_known": ({"pk": "known_sign"}, None),
     "clinics:patient": ({"pk": "patient"}, lambda b: b.clinician),
     "clinics:prescribe": ({"pk": "patient"}, lambda b: b.clinician),
     "clinics:revoke_invite": ({"pk": "invitation"}, None),
@@ -125,6 +128,8 @@ def test_nobody_in_clinic_a_reaches_clinic_b_objects(
     assert Appointment.objects.get(pk=b.objects["appointment"]).status == "booked"
     assert VideoReview.objects.filter(pk=b.objects["review"]).exists()
     assert b.patient.programs.count() == 1
+    assert b.patient.stops.get().notes.count() == 1
+    assert b.patient.known_signs.exists()
 
 
 def test_pages_without_an_id_never_show_another_clinics_patient(

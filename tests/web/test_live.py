@@ -303,5 +303,7 @@ def test_rising_pain_stops_at_once_and_becomes_a_red_flag(patient: User) -> None
     client.force_login(patient)
     page = client.get(done["summary_url"]).content.decode()
     assert "Your pain kept rising" in page
-    # The next start must go through a new check-in.
-    assert client.post("/en/sessions/start/")["Location"] == "/en/check-in/"
+    # A stop the clinician must clear: neither a new start nor a new check-in gets past it.
+    assert checkin.raised_stops.get().level == "see_care"
+    assert client.post("/en/sessions/start/")["Location"] == "/en/"
+    assert client.get("/en/check-in/")["Location"] == "/en/"

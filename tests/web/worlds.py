@@ -19,7 +19,8 @@ from coach.events import SetRecord
 from hipcoach.accounts.actions import do_invite_patient
 from hipcoach.accounts.models import Role, User
 from hipcoach.booking.models import Appointment
-from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.actions import do_check_in, do_review_stop
+from hipcoach.checkin.models import KnownSign
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.practice.actions import do_create_program, do_record_set, do_start_session
@@ -52,6 +53,12 @@ def make_clinic(tag: str, first_name: str) -> ClinicWorld:
     record.good_form_ms = 20_000
     do_record_set(session, record, clock_ms=25_000)
     checkin = do_check_in(patient, Answers(pain_now=4, symptoms={"leg_coldness": "left"}))
+    # Seen and cleared by the clinician, so the patient's own pages and sockets stay open.
+    stop = do_review_stop(
+        clinician, checkin.raised_stops.get(), "Called; GP checked it.", clear=True
+    )
+    do_check_in(patient, Answers(pain_now=3))  # after the clearance: a quiet day
+    known = KnownSign.objects.create(patient=patient, rule_id="cold_leg_long_standing")
     start = timezone.now() + timedelta(days=3)
     appointment = Appointment.objects.create(
         clinic=clinic,
@@ -80,6 +87,8 @@ def make_clinic(tag: str, first_name: str) -> ClinicWorld:
         {
             "session": session.pk,
             "checkin": checkin.pk,
+            "stop": stop.pk,
+            "known_sign": known.pk,
             "patient": patient.pk,
             "clinician": clinician.pk,
             "appointment": appointment.pk,

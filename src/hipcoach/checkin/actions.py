@@ -98,7 +98,7 @@ def _raise_stop(
     profile: HealthProfile | None = None,
 ) -> Stop:
     level = max(r.level for r in rules)
-    lapse_days = getattr(patient.clinic, "see_care_lapse_days", None)
+    lapse_days = patient.clinic.see_care_lapse_days if patient.clinic else None
     stop = Stop.objects.create(
         patient=patient,
         checkin=checkin,
