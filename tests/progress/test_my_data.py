@@ -36,7 +36,7 @@ from hipcoach.accounts.models import Invitation, Role, User
 from hipcoach.booking.actions import do_add_availability, do_book
 from hipcoach.booking.models import Appointment, TimeOff
 from hipcoach.booking.schedule import offer_at
-from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.actions import do_check_in, do_review_stop, do_save_health_profile
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic, OpeningHours
 from hipcoach.practice.actions import (
@@ -58,6 +58,9 @@ DELETED = {
     "practice.Program.patient",
     "practice.StretchSession.patient",
     "checkin.CheckIn.patient",
+    "checkin.HealthProfile.patient",
+    "checkin.Stop.patient",
+    "checkin.KnownSign.patient",
     "progress.PSFSActivity.patient",
     "progress.ChairStandResult.patient",
     "booking.Appointment.patient",
@@ -74,6 +77,13 @@ STAFF_ONLY = {
     "booking.Availability.clinician",
     "booking.TimeOff.clinician",
     "booking.Appointment.clinician",
+    # Who acted on a patient's record (set to null if a clinician leaves); a patient's own
+    # profile versions go with the patient.
+    "checkin.HealthProfile.changed_by",
+    "checkin.Stop.acknowledged_by",
+    "checkin.Stop.cleared_by",
+    "checkin.StopNote.author",
+    "checkin.KnownSign.accepted_by",
 }
 
 # Tuesday 4 March 2025, 10:00 in Kyoto: a Monday "now" and a visit the next morning.
@@ -146,6 +156,9 @@ def give_history(patient: User, clinician: User) -> None:
         chair_stand_every_weeks=4,
         notes=f"=HYPERLINK(x) For {patient.first_name}: gently",
     )
+    do_save_health_profile(patient, patient, {"osteoporosis": True})
+    stop = do_check_in(patient, Answers(pain_now=4, yes=frozenset({"fever"}))).raised_stops.get()
+    do_review_stop(clinician, stop, f"Called {patient.first_name}", clear=True, known=True)
     do_check_in(patient, Answers(pain_now=4))
     session = do_start_session(patient, program, language="en", variant="cushion")
     record = SetRecord(side=Side.LEFT, set_number=1, target_s=30.0, completed=True)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from coach.timeline import InvalidTimeline, parse_timeline
 from hipcoach.accounts.models import Invitation, User
 from hipcoach.booking.models import Appointment
-from hipcoach.checkin.models import CheckIn
+from hipcoach.checkin.models import CheckIn, HealthProfile, KnownSign, Stop
 from hipcoach.practice.models import Program, SetResult, StretchSession
 from hipcoach.progress.models import ChairStandResult, PSFSRating
 from hipcoach.reviews.models import ReviewStatus, VideoReview
@@ -90,6 +90,7 @@ def _export_data(patient: User) -> dict[str, Any]:
             "first_name": patient.first_name,
             "last_name": patient.last_name,
             "email": patient.email,
+            "phone": patient.phone,
             "language": patient.language,
             "timezone": patient.timezone,
             "clinic": patient.clinic.name if patient.clinic else None,
@@ -123,9 +124,59 @@ def _export_data(patient: User) -> dict[str, Any]:
                 "outcome": c.outcome,
                 "level": c.level,
                 "flags": c.flags,
+                "known": c.known,
                 "modification": c.modification,
             }
             for c in CheckIn.objects.filter(patient=patient).order_by("created_at", "id")
+        ],
+        "health_profiles": [
+            {
+                "created_at": h.created_at.isoformat(),
+                "changed_by": _person(h.changed_by),
+                "hip_replacement": h.hip_replacement,
+                "hip_approach": h.hip_approach,
+                "hip_replacement_date": h.hip_replacement_date.isoformat()
+                if h.hip_replacement_date
+                else None,
+                "surgeon_cleared": h.surgeon_cleared,
+                **{name: getattr(h, name) for name in HealthProfile.FLAGS},
+            }
+            for h in HealthProfile.objects.filter(patient=patient)
+            .select_related("changed_by")
+            .order_by("created_at", "id")
+        ],
+        "stops": [
+            {
+                "created_at": s.created_at.isoformat(),
+                "level": s.level,
+                "flags": s.flags,
+                "lapses_at": _when(s.lapses_at),
+                "acknowledged_at": _when(s.acknowledged_at),
+                "acknowledged_by": _person(s.acknowledged_by),
+                "cleared_at": _when(s.cleared_at),
+                "cleared_by": _person(s.cleared_by),
+                "notes": [
+                    {
+                        "created_at": n.created_at.isoformat(),
+                        "author": _person(n.author),
+                        "text": n.text,
+                        "cleared": n.cleared,
+                    }
+                    for n in s.notes.all()
+                ],
+            }
+            for s in Stop.objects.filter(patient=patient)
+            .select_related("acknowledged_by", "cleared_by")
+            .prefetch_related("notes__author")
+            .order_by("created_at", "id")
+        ],
+        "known_signs": [
+            {
+                "rule_id": k.rule_id,
+                "accepted_at": k.accepted_at.isoformat(),
+                "accepted_by": _person(k.accepted_by),
+            }
+            for k in KnownSign.objects.filter(patient=patient).select_related("accepted_by")
         ],
         "sessions": [
             {
