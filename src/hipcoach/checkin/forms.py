@@ -132,7 +132,7 @@ class CheckInForm(forms.Form):
         )
 
 
-class HealthProfileForm(forms.ModelForm):
+class HealthProfileForm(forms.ModelForm[HealthProfile]):
     """Asked once, changed when life changes: by the patient or their clinician."""
 
     class Meta:
