@@ -75,3 +75,38 @@ def test_seed_demo_makes_a_realistic_clinic_and_is_idempotent(db: None) -> None:
     client.force_login(lead)
     assert client.get(f"/en/clinic/patients/{hana.patient.pk}/").status_code == 200
     assert client.get("/en/").status_code == 200
+
+
+def test_the_demo_clinic_has_kyoto_s_advice_line_and_sends_leg_symptoms_to_a_doctor(
+    db: None,
+) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    clinic = Clinic.objects.get(name="Kyoto Osteopathy Center (demo)")
+    assert clinic.advice_line_phone == "#7119"  # Kyoto prefecture runs #7119
+    assert "救急安心センター" in clinic.advice_line_name
+    assert clinic.see_care_lapse_days is None  # a "see your clinician" stop never lapses
+    for language, doctor_first in (("en", "checked by a doctor first"), ("ja", "まず医療機関で")):
+        services = clinic.service_list(language)
+        legs = [s for s in services if "leg" in s or "脚" in s]
+        assert legs, language
+        # Leg numbness, or a tired or swollen leg after travel, is never offered as treatable
+        # on its own: every line that names it sends the person to a doctor first.
+        for line in legs:
+            assert doctor_first in line, line
+    assert "Back pain or leg fatigue after travel" not in clinic.service_list("en")
+    assert "Numbness in the arms or legs" not in clinic.service_list("en")
+
+
+def test_an_older_demo_clinic_is_brought_up_to_date(db: None) -> None:
+    Clinic.objects.create(
+        name="Kyoto Osteopathy Center (demo)",
+        services="Hip osteoarthritis and hip pain\nNeck and shoulder stiffness from desk work\n"
+        "Back pain or leg fatigue after travel\nShin splints from walking or running\n"
+        "Numbness in the arms or legs\nPosture and walking",
+        services_ja="旅行後の腰痛・脚の疲れ",
+    )
+    call_command("seed_demo", stdout=StringIO())
+    clinic = Clinic.objects.get(name="Kyoto Osteopathy Center (demo)")
+    assert "Back pain or leg fatigue after travel" not in clinic.services
+    assert "旅行後の腰痛・脚の疲れ" not in clinic.services_ja
+    assert clinic.advice_line_phone == "#7119"

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,76 @@ def test_every_japanese_entry_is_translated_with_the_same_placeholders(path: Pat
                 assert set(PLACEHOLDER.findall(text)) <= expected, entry.msgid
                 if not entry.msgid_plural:
                     assert set(PLACEHOLDER.findall(text)) == expected, entry.msgid
+
+
+# One word for each thing a frightened reader must recognise at once, across the Japanese
+# catalog and the engine's and Learn page's data: (the agreed term, words that must not appear).
+AGREED_TERMS = (
+    ("担当の先生", ("担当者", "施術者", "臨床医", "臨床担当者")),  # your clinician
+    ("片膝立ち", ("ハーフニーリング", "片ひざ", "ひざ立ち")),  # half-kneeling
+)
+JA_DATA = (
+    ROOT / "src/coach/data/cues.toml",
+    ROOT / "src/coach/protocols/half_kneeling_psoas.toml",
+    ROOT / "src/hipcoach/learn/anatomy.toml",
+)
+
+
+def japanese_texts() -> list[tuple[str, str]]:
+    """(where, text) for every Japanese string in the catalogs and the data files."""
+    found: list[tuple[str, str]] = []
+    for path in catalogs():
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                found.append((f"{path.name}: {entry.msgid[:60]}", text))
+
+    def walk(value: object, where: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(item, f"{where}[{n}]")
+        elif isinstance(value, str) and where.endswith(".ja"):
+            found.append((where, value))
+
+    for path in JA_DATA:
+        walk(tomllib.loads(path.read_text(encoding="utf-8")), path.name)
+    return found
+
+
+def test_japanese_uses_the_agreed_terms() -> None:
+    texts = japanese_texts()
+    for agreed, avoided in AGREED_TERMS:
+        assert any(agreed in text for _, text in texts), agreed
+        for where, text in texts:
+            for word in avoided:
+                # 膝立ち alone is allowed only as part of 片膝立ち.
+                assert word not in text, f"{where}: {word!r}, say {agreed!r}"
+        for where, text in texts:
+            assert "膝立ち" not in text.replace("片膝立ち", ""), f"{where}: say 片膝立ち"
+
+
+# Within Japanese sentences, punctuation is full width (、。：（）？！); ASCII is left only in
+# placeholders, links, numbers (1.5, 9:00) and characters a person is asked to type.
+_NOT_PROSE = re.compile(r"%\(\w+\)[sd]|\{\w+\}|https?://\S+|\d[.:]\d|[\w-]+\.(?:me|ee)\b|@ \. \+")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def test_japanese_sentences_use_full_width_punctuation() -> None:
+    for where, text in japanese_texts():
+        if not _JAPANESE.search(text):
+            continue
+        prose = _NOT_PROSE.sub("", text)
+        assert not re.search(r"[,.:;()!?]", prose), f"{where}: {text}"
+
+
+def test_emergency_wording_is_plain_and_direct() -> None:
+    po = {e.msgid: e.msgstr for e in polib.pofile(str(LOCALE / "ja/LC_MESSAGES/django.po"))}
+    assert po["Call 119 (emergency, Japan)"] == "119番に電話して救急車を呼ぶ"
+    assert "119番に電話して救急車を呼んでください" in po["Get help now"]
 
 
 def test_compiled_catalogs_are_current() -> None:
@@ -152,6 +223,14 @@ ALLOWED = {
     "Esc",
     "Tab",
     "UBERON",
+    # Guidelines and studies the Learn page cites keep their own names.
+    "NICE",
+    "OARSI",
+    "ACSM",
+    "Hurwitz",
+    "Eitzen",
+    "Kumar",
+    "Garber",
 }
 
 

@@ -48,6 +48,9 @@ class ClinicForm(_ClinicForm):
             "services",
             "services_ja",
             "appointment_minutes",
+            "advice_line_name",
+            "advice_line_phone",
+            "see_care_lapse_days",
         )
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
@@ -55,6 +58,8 @@ class ClinicForm(_ClinicForm):
             "services": forms.Textarea(attrs={"rows": 6}),
             "services_ja": forms.Textarea(attrs={"rows": 6}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "advice_line_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "see_care_lapse_days": forms.NumberInput(attrs={"min": 1, "max": 90}),
         }
         help_texts = {
             "map_url": _("A link to the clinic on a map, e.g. from Google Maps' Share button."),
@@ -65,6 +70,23 @@ class ClinicForm(_ClinicForm):
             "services": _("One a line."),
             "services_ja": _("One a line."),
         }
+        error_messages = {
+            "see_care_lapse_days": {
+                "min_value": _("Give 1 to 90 days, or leave it blank for never."),
+                "max_value": _("Give 1 to 90 days, or leave it blank for never."),
+                "invalid": _("Give 1 to 90 days, or leave it blank for never."),
+            },
+        }
+
+    # Shown under their own heading: what patients are told on danger-sign pages, and how long
+    # a "see your clinician" stop lasts.
+    SAFETY_FIELDS = ("advice_line_name", "advice_line_phone", "see_care_lapse_days")
+
+    def profile_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name not in self.SAFETY_FIELDS]
+
+    def safety_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.SAFETY_FIELDS]
 
 
 class OpeningHoursForm(_HoursForm):
@@ -144,7 +166,10 @@ class ProgramForm(_ProgramForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "hold_s": _("20 to 60 seconds. The article's program: 20–30 seconds."),
+            "hold_s": _(
+                "20 to 60 seconds. The article's program: 20–30 seconds; for older adults, "
+                "ACSM advises 30–60 seconds."
+            ),
             "sets_per_side": _("1 to 4. The article's program: 2–3 sets a side."),
             "sessions_per_day": _("1 to 3."),
             "sessions_per_week": _("1 to 7."),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import time
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,6 +35,17 @@ def validate_line(value: str) -> None:
     _check_host(value, ("line.me", "lin.ee", "page.line.me"), "https://line.me/R/ti/p/@id")
 
 
+_ADVICE_PHONE = re.compile(r"[0-9+#\- ]*[0-9][0-9+#\- ]*")
+
+
+def validate_advice_phone(value: str) -> None:
+    """A number to dial: digits, spaces, +, # and - only (e.g. #7119 or +81 75 123 4567)."""
+    if not _ADVICE_PHONE.fullmatch(value):
+        raise ValidationError(
+            _("Use only digits, spaces and + # -, e.g. #7119."), code="invalid_advice_phone"
+        )
+
+
 class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_ja = models.CharField(_("name in Japanese"), max_length=200, blank=True)
@@ -57,6 +69,36 @@ class Clinic(models.Model):
         default=60,
         validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
+    # The out-of-hours medical advice line patients are pointed to beside 119 on danger-sign
+    # pages, e.g. the prefecture's #7119 emergency advice centre.
+    advice_line_name = models.CharField(
+        _("out-of-hours advice line"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Shown to patients on danger-sign pages beside 119: who to call when they are not "
+            "sure it is an emergency, e.g. the prefecture's emergency advice line (#7119)."
+        ),
+    )
+    advice_line_phone = models.CharField(
+        _("advice line's number"),
+        max_length=30,
+        blank=True,
+        validators=[validate_advice_phone],
+        help_text=_("The number to call, e.g. #7119. Digits, spaces and + # - only."),
+    )
+    # Read by the check-in gate: blank means a "see your clinician" stop never lifts itself.
+    see_care_lapse_days = models.PositiveSmallIntegerField(
+        _("days before a 'see your clinician' stop lifts itself"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "1 to 90 days, or blank for never. A 'see your clinician' stop lifts itself after "
+            "this many days if no clinician has cleared it. Emergency and 'see a doctor today' "
+            "stops never lift by themselves."
+        ),
+    )
 
     class Meta:
         verbose_name = _("clinic")
@@ -65,11 +107,34 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.advice_line_name.strip() and not self.advice_line_phone.strip():
+            raise ValidationError(
+                {"advice_line_phone": _("Give the advice line's number as well as its name.")}
+            )
+
     def display_name(self, language: str) -> str:
         return self.name_ja if language == "ja" and self.name_ja else self.name
 
     def display_address(self, language: str) -> str:
         return self.address_ja if language == "ja" and self.address_ja else self.address
+
+    @property
+    def has_advice_line(self) -> bool:
+        return bool(self.advice_line_phone.strip())
+
+    @property
+    def advice_line_label(self) -> str:
+        """The line's name with its number, once ("救急安心センター (#7119)", or just "#7119")."""
+        name, phone = self.advice_line_name.strip(), self.advice_line_phone.strip()
+        return name if phone in name else f"{name} {phone}".strip()
+
+    @property
+    def advice_line_href(self) -> str:
+        """A tel: link to the advice line; # is escaped, or a browser takes it as a fragment."""
+        number = re.sub(r"[ \-]", "", self.advice_line_phone)
+        return "tel:" + quote(number, safe="+")
 
     def service_list(self, language: str) -> list[str]:
         text = self.services_ja if language == "ja" and self.services_ja else self.services

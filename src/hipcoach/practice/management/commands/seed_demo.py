@@ -43,22 +43,32 @@ from hipcoach.progress.models import ChairStandMethod, ChairStandResult, PSFSRat
 DEMO_PASSWORD = "hipcoach-demo"
 ZONE = "Asia/Tokyo"
 
-# What the article's clinic says it treats: hip osteoarthritis, and its list for visitors.
+# What the article's clinic says it treats: hip osteoarthritis, and its list for visitors. Leg
+# numbness, or a tired, swollen or painful leg after travel, can be a nerve problem or a blood
+# clot: the list sends those to a doctor first instead of offering to treat them.
 SERVICES_EN = (
     "Hip osteoarthritis and hip pain",
     "Neck and shoulder stiffness from desk work",
-    "Back pain or leg fatigue after travel",
+    "Back stiffness after long travel",
     "Shin splints from walking or running",
-    "Numbness in the arms or legs",
     "Posture and walking",
+    "Numbness in the arms or legs, or a leg that is tired, swollen or painful after travel: "
+    "please have it checked by a doctor first. We can help once a doctor has seen it.",
 )
 SERVICES_JA = (
     "変形性股関節症・股関節の痛み",
     "デスクワークによる首・肩のこり",
-    "旅行後の腰痛・脚の疲れ",
+    "長旅のあとの腰のこわばり",
     "ウォーキングやランニングによるすねの痛み（シンスプリント）",
-    "腕や脚のしびれ",
     "姿勢と歩行",
+    "腕や脚のしびれ、旅行のあとの脚のだるさ・むくみ・痛みは、まず医療機関で診てもらってください。"
+    "医師に診てもらったあとで、お手伝いできます。",
+)
+# What an earlier demo seed listed, offering to treat leg fatigue after travel and numbness.
+_OLD_SERVICES_EN = (
+    "Hip osteoarthritis and hip pain\nNeck and shoulder stiffness from desk work\n"
+    "Back pain or leg fatigue after travel\nShin splints from walking or running\n"
+    "Numbness in the arms or legs\nPosture and walking"
 )
 CLINIC = {
     "name": "Kyoto Osteopathy Center (demo)",
@@ -75,6 +85,9 @@ CLINIC = {
     "timezone": ZONE,
     "services": "\n".join(SERVICES_EN),
     "services_ja": "\n".join(SERVICES_JA),
+    # Kyoto prefecture runs the #7119 emergency advice line (救急安心センター).
+    "advice_line_name": "救急安心センター（#7119）",
+    "advice_line_phone": "#7119",
 }
 # Demo hours (placeholders): mornings and afternoons with a lunch break, Wednesday and
 # Saturday mornings only, closed on Sunday.
@@ -224,9 +237,21 @@ class Command(BaseCommand):
             OpeningHours.objects.bulk_create(
                 OpeningHours(clinic=clinic, weekday=d, opens=o, closes=c) for d, o, c in hours
             )
-        elif clinic.line_url and not _valid_line(clinic.line_url):
-            # An older demo seed stored a LINE link the profile form now refuses.
-            Clinic.objects.filter(pk=clinic.pk).update(line_url=values.get("line_url", ""))
+        else:
+            if clinic.line_url and not _valid_line(clinic.line_url):
+                # An older demo seed stored a LINE link the profile form now refuses.
+                Clinic.objects.filter(pk=clinic.pk).update(line_url=values.get("line_url", ""))
+            if clinic.services == _OLD_SERVICES_EN:
+                # An older demo seed offered to treat leg symptoms that need a doctor first.
+                Clinic.objects.filter(pk=clinic.pk).update(
+                    services=values["services"], services_ja=values["services_ja"]
+                )
+            if "advice_line_phone" in values and not clinic.advice_line_phone:
+                Clinic.objects.filter(pk=clinic.pk).update(
+                    advice_line_name=values["advice_line_name"],
+                    advice_line_phone=values["advice_line_phone"],
+                )
+            clinic.refresh_from_db()
         return clinic
 
     def _user(self, username: str, role: Role, clinic: Clinic, **values: Any) -> User:
