@@ -5,14 +5,20 @@ the person: waiting → seated → rising → standing → sitting → seated �
 when a rise that began from a seated position reaches a full stand (hips and knees extended).
 Every threshold is a band with hysteresis, so jitter at a threshold never counts twice.
 
-The test clock runs 30 s from the first rise, or from an explicit start. At the end, a stand
-that is more than halfway up counts (CDC STEADI). What the camera cannot see is reported as
-such ("can't see you"), never guessed: after a gap longer than ``max_gap_s`` the counter waits
-to see the person seated again before it counts anything.
+The test clock runs 30 s from "Go". The counter gives "Go" itself (``StartMode.GO``): once it
+has seen the person seated and still, arms crossed, it says "Ready", counts 3, 2, 1 and says
+"Go"; rising before "Go" stops the countdown. A recording it did not start can instead be timed
+from the first rise (``StartMode.FIRST_RISE``) or from a known start (``start_ms``). At the end,
+a stand that is more than halfway up counts (CDC STEADI). What the camera cannot see is
+reported as such ("can't see you"), never guessed: after a gap longer than ``max_gap_s`` the
+counter waits to see the person seated again before it counts anything.
 
-Form checks that fit the test: arms crossed on the chest (else ``cross_arms``); hands not
-pushing on the thighs or the chair (``hands_off_legs``); full extension reached (a rise that
-sinks back is a partial stand, not counted, ``stand_up_fully``).
+Arms: STEADI has the arms crossed on the chest, and a person who must use their arms to stand
+scores 0. A seen wrist outside the crossed-arm region is ``arms_not_crossed`` (cue
+``cross_arms``), or ``hands_on_legs`` when it is at the thighs, knees or seat while seated or
+rising (cue ``hands_off_legs``). A counted stand whose rise had either is ``hands_used``, and
+the test's ``score`` is then 0; ``count`` keeps the full stands for the clinician. A rise that
+sinks back without a full stand is a partial stand, not counted (``stand_up_fully``).
 """
 
 from __future__ import annotations
@@ -52,6 +58,22 @@ _LEFT_SHOULDER, _RIGHT_SHOULDER = BodyLandmark.LEFT_SHOULDER, BodyLandmark.RIGHT
 _LEFT_HIP, _RIGHT_HIP = BodyLandmark.LEFT_HIP, BodyLandmark.RIGHT_HIP
 
 
+class StartMode(StrEnum):
+    GO = "go"  # the counter says "Ready", 3, 2, 1, "Go" once the person sits still
+    FIRST_RISE = "first_rise"  # a recording nobody said "Go" in: the clock starts at the first rise
+
+
+class ChairStandPhase(StrEnum):
+    SETUP = "setup"  # waiting to see the person seated and still
+    COUNTDOWN = "countdown"  # "Ready", 3, 2, 1
+    TEST = "test"  # the 30 s clock runs
+    DONE = "done"
+
+
+# Faults that mean the arms helped when they happen during a rise.
+HAND_FAULTS = frozenset({"arms_not_crossed", "hands_on_legs"})
+
+
 class StandState(StrEnum):
     WAITING = "waiting"  # not yet seen seated (or lost for too long): nothing can count yet
     SEATED = "seated"
@@ -63,13 +85,16 @@ class StandState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Wrist:
-    """One visible wrist: distance from the chest point and height down the trunk.
+    """One visible wrist, in the trunk's own frame, so leaning forward changes nothing.
 
-    Both in torso lengths; ``level`` is 0 at the shoulders and 1 at the hips.
+    ``level``: down the trunk line (mid-shoulder to mid-hip), 0 at the shoulders, 1 at the hips;
+    ``forward``: in front of that line (negative: behind it); both in torso lengths.
+    ``from_thigh``: distance from the measured thigh (hip to knee), in thigh lengths.
     """
 
-    from_chest: float
     level: float
+    forward: float
+    from_thigh: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +128,8 @@ class StandRecord:
     end_ms: float | None  # seated again; None if the test or the recording ended first
     faults: tuple[str, ...] = ()
     halfway: bool = False  # counted by the half-way rule at the end of the test
+    hands_used: bool = False  # arms not crossed (or hands on the legs) while rising
+    arms_seen: bool = False  # a wrist was seen well enough to judge during the rise
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +140,8 @@ class StandRecord:
             "end_s": None if self.end_ms is None else _s(self.end_ms),
             "faults": list(self.faults),
             "halfway": self.halfway,
+            "hands_used": self.hands_used,
+            "arms_seen": self.arms_seen,
         }
 
 
@@ -146,13 +175,19 @@ class ChairStandUpdate:
     cues: tuple[Cue, ...] = ()
     elapsed_s: float | None = None  # test time so far; None before the clock starts
     remaining_s: float | None = None
+    phase: ChairStandPhase = ChairStandPhase.SETUP
+    starts_in_s: float | None = None  # during the countdown: seconds until "Go"
+    hands_used: bool = False  # a counted stand so far used the hands: the test scores 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "timestamp_ms": round(self.timestamp_ms, 3),
+            "phase": self.phase.value,
+            "starts_in_s": None if self.starts_in_s is None else round(self.starts_in_s, 2),
             "view": self.view.value,
             "state": self.state.value,
             "count": self.count,
+            "hands_used": self.hands_used,
             "measures": self.measures.to_dict() if self.measures else None,
             "counted": self.counted.to_dict() if self.counted else None,
             "faults": list(self.faults),
@@ -189,13 +224,27 @@ class ChairStandReport:
 
     @property
     def hands_used(self) -> bool:
-        """STEADI: someone who must use their arms to stand scores 0; a clinician decides."""
-        return any("hands_on_legs" in s.faults for s in self.stands)
+        """A counted stand had the arms uncrossed or the hands on the legs while rising."""
+        return any(s.hands_used for s in self.stands)
+
+    @property
+    def score(self) -> int:
+        """STEADI: "If the patient must use his/her arms to stand, stop the test. Record 0."
+
+        ``count`` keeps the full stands seen, for the clinician.
+        """
+        return 0 if self.hands_used else self.count
+
+    @property
+    def arms_checked(self) -> int:
+        """Counted stands whose arms the camera could judge while rising (a wrist was seen)."""
+        return sum(1 for s in self.stands if s.arms_seen)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.method,
             "protocol": self.protocol,
+            "score": self.score,
             "count": self.count,
             "time_elapsed": self.time_elapsed,
             "duration_s": self.duration_s,
@@ -204,6 +253,7 @@ class ChairStandReport:
             "partial_stands": [p.to_dict() for p in self.partial_stands],
             "faults": self.faults,
             "hands_used": self.hands_used,
+            "arms_checked": self.arms_checked,
             "unseen_s": round(self.unseen_s, 2),
             "frames": self.frames,
             "frames_with_person": self.frames_with_person,
@@ -241,7 +291,7 @@ def measure_stand(frame: PoseFrame, protocol: ChairStandProtocol) -> StandMeasur
         rise=((p[leg.ankle][1] - p[leg.hip][1]) - shin) / thigh,
         thighs_forward=min(direction * tilt for tilt in tilts),
         leg="left" if leg is LEFT_LEG else "right",
-        wrists=_wrists(frame, p, protocol),
+        wrists=_wrists(frame, p, leg, protocol),
     )
 
 
@@ -257,24 +307,37 @@ def _better_seen_leg(frame: PoseFrame) -> tuple[Leg, Leg]:
 
 
 def _wrists(
-    frame: PoseFrame, p: list[list[float]], protocol: ChairStandProtocol
+    frame: PoseFrame, p: list[list[float]], leg: Leg, protocol: ChairStandProtocol
 ) -> tuple[Wrist, ...]:
     shoulders = np.array([p[_LEFT_SHOULDER], p[_RIGHT_SHOULDER]]).mean(axis=0)
     hips = np.array([p[_LEFT_HIP], p[_RIGHT_HIP]]).mean(axis=0)
     axis = hips - shoulders
     torso = float(np.hypot(*axis))
-    if torso < 1e-6:
+    hip, knee = np.array(p[leg.hip]), np.array(p[leg.knee])
+    thigh = knee - hip
+    thigh_length = float(np.hypot(*thigh))
+    if torso < 1e-6 or thigh_length < 1e-6:
         return ()
-    chest = shoulders + protocol.arms.chest_level * axis
+    down = axis / torso
+    # Forward: the perpendicular to the trunk on the side the feet point to (toes ahead of
+    # the heel), so it follows the chest when the person leans over their knees.
+    toe_dx = p[leg.toe][0] - p[leg.heel][0]
+    facing = math.copysign(1.0, toe_dx if abs(toe_dx) > 1e-6 else thigh[0])
+    forward = np.array([-down[1], down[0]])
+    if forward[0] * facing < 0:
+        forward = -forward
     out = []
     for index in (BodyLandmark.LEFT_WRIST, BodyLandmark.RIGHT_WRIST):
         if frame.landmarks[index, 3] < protocol.visibility.min_wrist:
             continue
         w = np.array(p[index])
+        along = float(np.clip(np.dot(w - hip, thigh) / (thigh_length * thigh_length), 0.0, 1.0))
+        nearest = hip + along * thigh
         out.append(
             Wrist(
-                from_chest=float(np.hypot(*(w - chest))) / torso,
-                level=float(np.dot(w - shoulders, axis)) / (torso * torso),
+                level=float(np.dot(w - shoulders, down)) / torso,
+                forward=float(np.dot(w - shoulders, forward)) / torso,
+                from_thigh=float(np.hypot(*(w - nearest))) / thigh_length,
             )
         )
     return tuple(out)
@@ -297,23 +360,45 @@ class _Rise:
     counted: bool = False
     halfway: bool = False
     lowest_since_standing: float = math.inf
+    rise_faults: set[str] = field(default_factory=set)  # confirmed before the full stand
+    arms_seen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Still:
+    """One seated frame, for telling whether the person sits still."""
+
+    t: float
+    rise: float
+    knee: float
+    hip: float
 
 
 class ChairStandCounter:
     """Counts chair stands from frames in time order; one counter per test.
 
-    ``start_ms`` starts the test clock at a known time (the web's "go"); without it the clock
-    starts when the person first rises from the seat.
+    ``start`` says how the test clock starts: ``GO`` (the counter says "Ready", 3, 2, 1, "Go"
+    once it sees the person seated and still, arms crossed), or ``FIRST_RISE`` (a recording:
+    the first rise from the seat). ``start_ms`` (or :meth:`start`) gives a known start instead.
     """
 
     def __init__(
-        self, protocol: ChairStandProtocol | None = None, *, start_ms: float | None = None
+        self,
+        protocol: ChairStandProtocol | None = None,
+        *,
+        start_ms: float | None = None,
+        start: StartMode = StartMode.GO,
     ) -> None:
         self.protocol = protocol or load_chair_stand()
         p = self.protocol
         self._smoother = OneEuroFilter(SMOOTHING)
         self._state = StandState.WAITING
         self._start_ms = start_ms
+        self._mode = start
+        self._still: list[_Still] = []
+        self._calm_since: float | None = None  # seated, arms crossed, since
+        self._ready_ms: float | None = None  # when "Ready" was said: the countdown runs
+        self._said_count = 0  # numbers of the countdown said so far
         self._stands: list[StandRecord] = []
         self._partials: list[PartialStand] = []
         self._rise: _Rise | None = None
@@ -353,10 +438,27 @@ class ChairStandCounter:
             return None
         return self._start_ms + self.protocol.test.duration_s * 1000.0
 
+    @property
+    def phase(self) -> ChairStandPhase:
+        if self._state is StandState.DONE:
+            return ChairStandPhase.DONE
+        if self._start_ms is not None:
+            return ChairStandPhase.TEST
+        return ChairStandPhase.COUNTDOWN if self._ready_ms is not None else ChairStandPhase.SETUP
+
+    @property
+    def go_ms(self) -> float | None:
+        """When "Go" is due, while the countdown runs."""
+        if self._ready_ms is None or self._start_ms is not None:
+            return None
+        s = self.protocol.start
+        return self._ready_ms + (s.ready_s + s.countdown) * 1000.0
+
     def start(self, timestamp_ms: float) -> None:
         """Start the test clock now (an explicit "go"); ignored once it runs."""
         if self._start_ms is None:
             self._start_ms = timestamp_ms
+            self._ready_ms = None
 
     def update(
         self, frame: PoseFrame | None, timestamp_ms: float | None = None
@@ -440,6 +542,11 @@ class ChairStandCounter:
 
     def _lose_track(self, t: float) -> None:
         """Too long unseen: whatever happened meanwhile is not guessed."""
+        if self._ready_ms is not None:  # the countdown starts again once they sit still
+            self._ready_ms = None
+            self._said_count = 0
+        self._still.clear()
+        self._calm_since = None
         if self._state in (StandState.WAITING, StandState.DONE):
             return
         self._close_rise(t, seated=False)
@@ -459,24 +566,25 @@ class ChairStandCounter:
         if state is StandState.WAITING:
             if seated:
                 self._state = StandState.SEATED
-            elif standing and self._start_ms is None:
+            elif self._start_ms is None and (standing or self._mode is StartMode.GO):
                 self._say(cues, "sit_to_start", t)
         elif state is StandState.SEATED:
             if not seated:
                 self._state = StandState.RISING
                 self._rise = _Rise(start_ms=t, best_rise=m.rise)
-                if self._start_ms is None:
+                self._rising(t, m)
+                if self._start_ms is None and self._mode is StartMode.FIRST_RISE:
                     self._start_ms = t
         elif state is StandState.RISING:
             assert self._rise is not None
             self._rise.best_rise = max(self._rise.best_rise, m.rise)
-            self._rise.faults |= self._confirmed(t)
+            self._rising(t, m)
             if standing:
                 self._state = StandState.STANDING
                 counted = self._stood(t, m)
             elif self._is_seated(m, staying=False):
                 self._state = StandState.SEATED
-                if self._close_rise(t, seated=True):
+                if self._close_rise(t, seated=True) and self._start_ms is not None:
                     self._say(cues, "stand_up_fully", t)
         elif state is StandState.STANDING:
             assert self._rise is not None
@@ -494,9 +602,84 @@ class ChairStandCounter:
                 self._state = StandState.SEATED
             elif self._is_standing(m, staying=False):
                 self._state = StandState.STANDING
-                if self._rise.lowest_since_standing <= p.test.halfway_fraction:
+                if (
+                    self._rise.lowest_since_standing <= p.test.halfway_fraction
+                    and self._start_ms is not None
+                ):
                     self._say(cues, "sit_down_fully", t)
+        if self._mode is StartMode.GO and self._start_ms is None:
+            self._get_ready(t, m, cues)
         return counted
+
+    def _rising(self, t: float, m: StandMeasures) -> None:
+        """Faults confirmed from leaving the seat to the full stand: the arms helped or not."""
+        rise = self._rise
+        assert rise is not None
+        confirmed = self._confirmed(t)
+        rise.faults |= confirmed
+        rise.rise_faults |= confirmed
+        rise.arms_seen = rise.arms_seen or bool(m.wrists)
+
+    # -- "Ready", 3, 2, 1, "Go" -----------------------------------------------------------
+
+    def _get_ready(self, t: float, m: StandMeasures, cues: list[Cue]) -> None:
+        """Seated and still, arms crossed: "Ready", then the countdown, then "Go"."""
+        s = self.protocol.start
+        calm = self._state is StandState.SEATED and not self._fault_since
+        if self._ready_ms is not None:
+            if self._state is not StandState.SEATED:
+                self._call_off(t, cues)  # rose (or was lost) before "Go"
+                return
+            go = self.go_ms
+            assert go is not None
+            if t >= go:
+                self._start_ms = t  # the clock starts when "Go" is said
+                self._ready_ms = None
+                self._say(cues, "go", t, force=True)
+                return
+            due = min(s.countdown, int((t - self._ready_ms) / 1000.0 - s.ready_s + 1e-9) + 1)
+            if due > self._said_count and t >= self._ready_ms + s.ready_s * 1000.0:
+                self._said_count = due
+                number = s.countdown - due + 1
+                self._say(cues, "countdown", t, {"seconds": str(number)}, force=True)
+            return
+        if not calm:
+            self._still.clear()
+            self._calm_since = None
+            return
+        self._still.append(_Still(t, m.rise, m.knee, m.hip))
+        window = t - s.still_s * 1000.0
+        while self._still and self._still[0].t < window:
+            self._still.pop(0)
+        if self._calm_since is None:
+            self._calm_since = t
+        if t - self._calm_since >= s.still_s * 1000.0 and self._is_still():
+            self._ready_ms = t
+            self._said_count = 0
+            self._still.clear()
+            self._calm_since = None
+            self._say(cues, "ready", t, force=True)
+
+    def _is_still(self) -> bool:
+        s = self.protocol.start
+        if not self._still:
+            return False
+        rises = [x.rise for x in self._still]
+        knees = [x.knee for x in self._still]
+        hips = [x.hip for x in self._still]
+        return (
+            max(rises) - min(rises) <= s.still_max_rise
+            and max(knees) - min(knees) <= s.still_max_angle
+            and max(hips) - min(hips) <= s.still_max_angle
+        )
+
+    def _call_off(self, t: float, cues: list[Cue]) -> None:
+        """Moved before "Go": wait to see them seated and still again."""
+        self._ready_ms = None
+        self._said_count = 0
+        self._still.clear()
+        self._calm_since = None
+        self._say(cues, "wait_for_go", t, force=True)
 
     def _is_seated(self, m: StandMeasures, *, staying: bool) -> bool:
         s = self.protocol.seated
@@ -548,6 +731,8 @@ class ChairStandCounter:
             end_ms=end_ms,
             faults=tuple(sorted(rise.faults)),
             halfway=rise.halfway,
+            hands_used=bool(rise.rise_faults & HAND_FAULTS),
+            arms_seen=rise.arms_seen,
         )
         if self._rewriting(rise):
             self._stands[-1] = record
@@ -572,6 +757,8 @@ class ChairStandCounter:
             seated
             and rise.standing_ms is None
             and rise.best_rise >= self.protocol.test.partial_min_rise
+            and self._start_ms is not None
+            and rise.start_ms >= self._start_ms
         ):
             partial = PartialStand(rise.start_ms, t, rise.best_rise)
             self._partials.append(partial)
@@ -614,21 +801,27 @@ class ChairStandCounter:
     # -- form and cues --------------------------------------------------------------------
 
     def _arms(self, t: float, m: StandMeasures, cues: list[Cue]) -> None:
-        """Arms crossed on the chest, hands off the legs: tracked continuously, cued once sure."""
+        """Arms crossed on the chest, hands off the legs: tracked continuously, cued once sure.
+
+        A wrist is crossed while it lies in the crossed-arm region (on the front of the chest,
+        in the trunk's own frame); outside it, it is at the legs or the seat when it is within
+        reach of the thigh or at seat height, and the person is seated or rising (pushing up).
+        """
         a = self.protocol.arms
         if not m.wrists:
             self._fault_since.clear()  # no wrist seen well enough: no judgement, no guess
             return
-        low = any(w.level >= a.hands_low_level for w in m.wrists)
-        limit = a.max_wrist_from_chest.value(self._arms_crossed)
-        self._arms_crossed = all(w.from_chest <= limit for w in m.wrists)
-        # Low hands push on the thighs or the seat when getting up; standing, they just hang.
-        pushing = low and self._state in (StandState.SEATED, StandState.RISING)
+        staying = self._arms_crossed
+        self._arms_crossed = all(
+            a.level_min.value(staying) <= w.level <= a.level_max.value(staying)
+            and a.forward_min.value(staying) <= w.forward <= a.forward_max.value(staying)
+            for w in m.wrists
+        )
         now = set()
-        if pushing:
-            now.add("hands_on_legs")
-        elif low or not self._arms_crossed:
-            now.add("arms_not_crossed")
+        if not self._arms_crossed:
+            support = any(w.level >= a.seat_level or w.from_thigh <= a.leg_reach for w in m.wrists)
+            pushing = self._state in (StandState.SEATED, StandState.RISING)
+            now.add("hands_on_legs" if support and pushing else "arms_not_crossed")
         for code in list(self._fault_since):
             if code not in now:
                 del self._fault_since[code]
@@ -660,8 +853,10 @@ class ChairStandCounter:
         params: dict[str, str] | None = None,
         *,
         urgent: bool = False,
+        force: bool = False,
     ) -> None:
-        if self._gate.allow(code, t, urgent=urgent):
+        """Say a cue if the rate limits allow (``force``: always, for "Ready", 3, 2, 1, "Go")."""
+        if force or self._gate.allow(code, t, urgent=urgent):
             self._gate.mark(code, t)
             cues.append(Cue(code, tuple(sorted((params or {}).items()))))
 
@@ -678,6 +873,7 @@ class ChairStandCounter:
             total = self.protocol.test.duration_s
             elapsed = min(max(0.0, (t - self._start_ms) / 1000.0), total)
             remaining = total - elapsed
+        go = self.go_ms
         return ChairStandUpdate(
             timestamp_ms=t,
             view=view,
@@ -689,6 +885,9 @@ class ChairStandCounter:
             cues=tuple(cues),
             elapsed_s=elapsed,
             remaining_s=remaining,
+            phase=self.phase,
+            starts_in_s=None if go is None else max(0.0, (go - t) / 1000.0),
+            hands_used=any(s.hands_used for s in self._stands),
         )
 
 
@@ -700,9 +899,14 @@ def count_chair_stands(
     protocol: ChairStandProtocol | None = None,
     *,
     start_ms: float | None = None,
+    start: StartMode = StartMode.FIRST_RISE,
 ) -> ChairStandReport:
-    """Count a recorded test: frames, or (timestamp_ms, frame or None) pairs, in time order."""
-    counter = ChairStandCounter(protocol, start_ms=start_ms)
+    """Count a recorded test: frames, or (timestamp_ms, frame or None) pairs, in time order.
+
+    Nobody heard our "Go" in a recording, so by default its clock starts at the first rise;
+    ``start_ms`` gives the start when it is known, ``start=StartMode.GO`` runs the live rule.
+    """
+    counter = ChairStandCounter(protocol, start_ms=start_ms, start=start)
     last_ms: float | None = None
     step_ms = 0.0
     for item in frames:

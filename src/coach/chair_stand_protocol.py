@@ -67,10 +67,26 @@ class StandingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StartSettings:
+    """How the counter gives "Go": seated and still, then "Ready", a countdown, "Go"."""
+
+    still_s: float
+    still_max_rise: float
+    still_max_angle: float
+    ready_s: float
+    countdown: int
+
+
+@dataclass(frozen=True, slots=True)
 class ArmSettings:
-    chest_level: float
-    max_wrist_from_chest: Band
-    hands_low_level: float
+    """Where crossed arms put the wrists, in the trunk's own frame (docs/chair-stand.md)."""
+
+    level_min: Band
+    level_max: Band
+    forward_min: Band
+    forward_max: Band
+    seat_level: float
+    leg_reach: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +97,7 @@ class ChairStandProtocol:
     name: Text
     test: TestSettings
     timing: StandTiming
+    start: StartSettings
     visibility: StandVisibility
     seated: SeatedSettings
     standing: StandingSettings
@@ -110,6 +127,7 @@ _TOP_KEYS = frozenset(
         "name",
         "test",
         "timing",
+        "start",
         "visibility",
         "seated",
         "standing",
@@ -129,6 +147,7 @@ def _build(data: Mapping[str, Any]) -> ChairStandProtocol:
     top.only(_TOP_KEYS)
     test = top.section("test", _names(TestSettings))
     timing = top.section("timing", _names(StandTiming))
+    start = top.section("start", _names(StartSettings))
     vis = top.section("visibility", _names(StandVisibility))
     seated = top.section("seated", _names(SeatedSettings))
     standing = top.section("standing", _names(StandingSettings))
@@ -144,6 +163,15 @@ def _build(data: Mapping[str, Any]) -> ChairStandProtocol:
         hip_min=standing.band("hip_min", 0, 180),
     )
     _check_bands(seated_settings, standing_settings)
+    arm_settings = ArmSettings(
+        level_min=arms.band("level_min", -2, 2),
+        level_max=arms.band("level_max", -2, 2),
+        forward_min=arms.band("forward_min", -2, 2),
+        forward_max=arms.band("forward_max", -2, 2),
+        seat_level=arms.number("seat_level", 0.3, 2),
+        leg_reach=arms.number("leg_reach", 0, 2),
+    )
+    _check_arm_bands(arm_settings)
     protocol = ChairStandProtocol(
         id=top.string("id"),
         version=top.integer("version", 1, 1000),
@@ -162,6 +190,13 @@ def _build(data: Mapping[str, Any]) -> ChairStandProtocol:
             cue_gap_s=timing.number("cue_gap_s", 0, 60),
             warn_before_end_s=timing.number("warn_before_end_s", 0, 600),
         ),
+        start=StartSettings(
+            still_s=start.number("still_s", 0, 10),
+            still_max_rise=start.number("still_max_rise", 0, 1),
+            still_max_angle=start.number("still_max_angle", 0, 90),
+            ready_s=start.number("ready_s", 0, 10),
+            countdown=start.integer("countdown", 0, 10),
+        ),
         visibility=StandVisibility(
             min_leg=vis.number("min_leg", 0, 1),
             min_lower_body=vis.number("min_lower_body", 0, 1),
@@ -172,11 +207,7 @@ def _build(data: Mapping[str, Any]) -> ChairStandProtocol:
         ),
         seated=seated_settings,
         standing=standing_settings,
-        arms=ArmSettings(
-            chest_level=arms.number("chest_level", 0, 1),
-            max_wrist_from_chest=arms.band("max_wrist_from_chest", 0, 3),
-            hands_low_level=arms.number("hands_low_level", 0.3, 2),
-        ),
+        arms=arm_settings,
         setup_steps=read_texts(data, "setup_steps"),
         tips=read_texts(data, "tips"),
     )
@@ -213,3 +244,31 @@ def _check_bands(seated: SeatedSettings, standing: StandingSettings) -> None:
                 f"seated.{joint}_max ({sit.stay:g} to stay) must lie below "
                 f"standing.{joint}_min ({stand.stay:g} to stay)"
             )
+
+
+def _check_arm_bands(arms: ArmSettings) -> None:
+    """The crossed-arm region must be a real region, a little larger to stay in than to enter."""
+    for name, band, looser_is_higher in (
+        ("arms.level_min", arms.level_min, False),
+        ("arms.level_max", arms.level_max, True),
+        ("arms.forward_min", arms.forward_min, False),
+        ("arms.forward_max", arms.forward_max, True),
+    ):
+        if (band.stay < band.enter) if looser_is_higher else (band.stay > band.enter):
+            raise ProtocolError(
+                f"{name}: the value to stay ({band.stay:g}) must be looser than the value "
+                f"to enter ({band.enter:g})"
+            )
+    for low, high, what in (
+        (arms.level_min, arms.level_max, "level"),
+        (arms.forward_min, arms.forward_max, "forward"),
+    ):
+        if low.enter >= high.enter:
+            raise ProtocolError(
+                f"arms.{what}_min ({low.enter:g}) must lie below arms.{what}_max ({high.enter:g})"
+            )
+    if arms.seat_level <= arms.level_max.stay:
+        raise ProtocolError(
+            f"arms.seat_level ({arms.seat_level:g}) must lie below the crossed-arm region "
+            f"(arms.level_max {arms.level_max.stay:g} to stay)"
+        )

@@ -39,13 +39,26 @@ DT_MS = 1000.0 / FPS
 
 SEATED_KNEE = 90.0
 SEATED_HIP = 85.0
-ARMS = ("crossed", "hanging", "thighs")
+# Where the wrists are: crossed on the chest (the test's position), hanging at the sides,
+# pressing on the middle of the thighs, gripping the knees, pushing on the seat beside the
+# hips, or swung forward at shoulder height (momentum).
+ARMS = ("crossed", "hanging", "thighs", "knees", "seat", "forward")
+# Crossed wrists: on the sternum a third of the way down the trunk, and in front of the trunk
+# line by half a chest depth (0.11 m) and half a forearm (0.03 m).
+CROSSED_DOWN = 0.3 * TORSO
+CROSSED_FORWARD = 0.14
 
 
-def knee_hip(progress: float) -> tuple[float, float]:
-    """Knee and hip angles at ``progress`` of the way from seated (0) to standing (1)."""
-    return SEATED_KNEE + progress * (180.0 - SEATED_KNEE), SEATED_HIP + progress * (
-        180.0 - SEATED_HIP
+def knee_hip(progress: float, lean_deg: float = 0.0) -> tuple[float, float]:
+    """Knee and hip angles at ``progress`` of the way from seated (0) to standing (1).
+
+    ``lean_deg`` adds the forward lean of a real sit-to-stand: the trunk bends over the knees
+    as the seat is left (most at progress 0.3), and is upright again by 0.6.
+    """
+    extra = lean_deg * math.sin(math.pi * min(progress / 0.6, 1.0))
+    return (
+        SEATED_KNEE + progress * (180.0 - SEATED_KNEE),
+        SEATED_HIP + progress * (180.0 - SEATED_HIP) - extra,
     )
 
 
@@ -73,14 +86,25 @@ def pose(
     upper = dict(_upper_body(hip, lean))
     shoulder = upper["SHOULDER"]
     if arms == "crossed":
-        # Wrists on the chest a third of the way down the trunk, a hand's width in front.
         down = _dir(lean + 180.0)
-        chest = _add(shoulder, down, 0.3 * TORSO)
-        wrist = _add(chest, _dir(lean + 90.0), 0.08)
-        elbow = _add(chest, _dir(lean + 90.0), 0.18)
-    elif arms == "thighs":
-        wrist = (0.5 * (hip[0] + knee[0]), 0.5 * (hip[1] + knee[1]) + 0.05)
+        chest = _add(shoulder, down, CROSSED_DOWN)
+        wrist = _add(chest, _dir(lean + 90.0), CROSSED_FORWARD)
+        elbow = _add(_add(chest, down, 0.12), _dir(lean + 90.0), 0.16)
+    elif arms in ("thighs", "knees", "seat"):
+        # The palm on the top of the thigh (half a thigh's thickness, 0.08 m, plus the hand
+        # above its axis), on the knee, or on the seat a little behind the hip.
+        ux, uy = (knee[0] - hip[0]) / THIGH, (knee[1] - hip[1]) / THIGH
+        normal = (-uy, ux) if ux >= 0 else (uy, -ux)  # up from the thigh
+        if arms == "thighs":
+            wrist = _add((0.5 * (hip[0] + knee[0]), 0.5 * (hip[1] + knee[1])), normal, 0.1)
+        elif arms == "knees":
+            wrist = _add(_add(knee, normal, 0.08), (ux, uy), -0.04)
+        else:
+            wrist = (hip[0] - 0.06, hip[1] - 0.06)
         elbow = _add(shoulder, _dir(180.0 + lean), UPPER_ARM)
+    elif arms == "forward":
+        elbow = _add(shoulder, _dir(lean + 90.0), UPPER_ARM)
+        wrist = _add(elbow, _dir(lean + 90.0), FOREARM)
     else:
         elbow = (shoulder[0] + 0.02, shoulder[1] - UPPER_ARM)
         wrist = (elbow[0] + 0.04, elbow[1] - FOREARM)
@@ -130,8 +154,10 @@ def pose(
     )
 
 
-def at_progress(progress: float, timestamp_ms: float = 0.0, **kwargs: Any) -> PoseFrame:
-    knee, hip = knee_hip(progress)
+def at_progress(
+    progress: float, timestamp_ms: float = 0.0, *, lean_deg: float = 0.0, **kwargs: Any
+) -> PoseFrame:
+    knee, hip = knee_hip(progress, lean_deg)
     return pose(knee_deg=knee, hip_deg=hip, timestamp_ms=timestamp_ms, **kwargs)
 
 
@@ -176,9 +202,14 @@ def frames(
     seed: int = 0,
     gaps: Sequence[tuple[float, float]] = (),
     start_s: float = 0.0,
+    lean_deg: float = 0.0,
+    arms_during: Sequence[tuple[float, float, str]] = (),
     **kwargs: Any,
 ) -> Iterator[tuple[float, PoseFrame | None]]:
-    """(timestamp_ms, frame) at ``fps`` along the keyframes; ``None`` inside the ``gaps`` (s)."""
+    """(timestamp_ms, frame) at ``fps`` along the keyframes; ``None`` inside the ``gaps`` (s).
+
+    ``arms_during``: (from s, to s, arms) spans where the arms are held otherwise.
+    """
     rng = np.random.default_rng(seed)
     end = keys[-1][0]
     n = int(end * fps) + 1
@@ -188,9 +219,13 @@ def frames(
         if any(a <= t_s < b for a, b in gaps):
             yield ms, None
             continue
-        knee, hip = knee_hip(progress_at(keys, t_s - start_s))
+        knee, hip = knee_hip(progress_at(keys, t_s - start_s), lean_deg)
         if jitter_deg:
             knee += float(rng.uniform(-jitter_deg, jitter_deg))
             hip += float(rng.uniform(-jitter_deg, jitter_deg))
         knee, hip = min(knee, 180.0), min(hip, 180.0)
-        yield ms, pose(knee_deg=knee, hip_deg=hip, timestamp_ms=ms, **kwargs)
+        extra = dict(kwargs)
+        for a, b, arms in arms_during:
+            if a <= t_s < b:
+                extra["arms"] = arms
+        yield ms, pose(knee_deg=knee, hip_deg=hip, timestamp_ms=ms, **extra)

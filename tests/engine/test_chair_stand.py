@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -23,8 +24,10 @@ from coach.chair_stand import (
     METHOD_CAMERA,
     SHARED_CUES,
     ChairStandCounter,
+    ChairStandPhase,
     ChairStandReport,
     StandState,
+    StartMode,
     chair_stand_cue_text,
     chair_stand_cues,
     count_chair_stands,
@@ -47,10 +50,14 @@ Pairs = Iterable[tuple[float, PoseFrame | None]]
 
 
 def run(
-    pairs: Pairs, *, start_ms: float | None = None, finish: bool = True
+    pairs: Pairs,
+    *,
+    start_ms: float | None = None,
+    finish: bool = True,
+    start: StartMode = StartMode.FIRST_RISE,
 ) -> tuple[ChairStandCounter, list[Cue], list[int]]:
     """Feed a counter; return it, every cue it gave, and the count after each frame."""
-    counter = ChairStandCounter(P, start_ms=start_ms)
+    counter = ChairStandCounter(P, start_ms=start_ms, start=start)
     cues: list[Cue] = []
     counts: list[int] = []
     last = 0.0
@@ -395,6 +402,138 @@ def test_frames_after_the_end_change_nothing() -> None:
     assert update.remaining_s == 0.0
 
 
+# -- "Ready", 3, 2, 1, "Go": the counter starts the clock ---------------------------------------
+
+
+def said(cues: Iterable[Cue]) -> list[str]:
+    """The cues in order, countdown numbers as themselves."""
+    return [dict(c.params)["seconds"] if c.code == "countdown" else c.code for c in cues]
+
+
+def live(pairs: Pairs) -> tuple[ChairStandCounter, list[tuple[float, Cue]], list[str]]:
+    """A live counter (it says "Go"); every cue with its time, and the phase after each frame."""
+    counter = ChairStandCounter(P)
+    timed: list[tuple[float, Cue]] = []
+    phases: list[str] = []
+    for t, frame in pairs:
+        update = counter.update(frame, t)
+        timed += [(t, c) for c in update.cues]
+        phases.append(update.phase.value)
+    return counter, timed, phases
+
+
+def changes(values: list[str]) -> list[str]:
+    return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+
+
+def test_go_is_said_after_ready_and_a_countdown_once_the_person_sits_still() -> None:
+    # Seated and still from 0 s; stands only after "Go" (rises at 7.0, 9.4, 11.8 s).
+    counter, timed, phases = live(frames(keyframes([Cycle()] * 3, lead_s=7.0)))
+    countdown = [(t, c) for t, c in timed if c.code in ("ready", "countdown", "go")]
+    assert said(c for _, c in countdown) == ["ready", "3", "2", "1", "go"]
+    ready_t, go_t = countdown[0][0], countdown[-1][0]
+    assert 1000.0 <= ready_t <= 1000.0 + 2 * DT_MS  # seated and still for 1 s
+    assert [round((t - ready_t) / 1000.0, 1) for t, _ in countdown] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert changes(phases) == ["setup", "countdown", "test"]
+    report = counter.report()
+    assert report.started_ms == go_t  # the clock starts on "Go"...
+    assert report.count == 3  # ...and every stand after it counts
+    assert all(s.start_ms > go_t for s in report.stands)
+
+
+def test_the_update_says_how_long_until_go() -> None:
+    counter = ChairStandCounter(P)
+    updates = [counter.update(f, t) for t, f in frames([(0.0, 0.0), (6.0, 0.0)])]
+    countdown = [u for u in updates if u.phase is ChairStandPhase.COUNTDOWN]
+    assert countdown[0].starts_in_s == pytest.approx(4.0)
+    assert countdown[-1].starts_in_s is not None
+    assert countdown[-1].starts_in_s <= DT_MS / 1000.0
+    assert all(u.remaining_s is None for u in countdown)
+    [go] = [u for u in updates if any(c.code == "go" for c in u.cues)]
+    assert go.phase is ChairStandPhase.TEST
+    assert go.remaining_s == 30.0
+    assert go.to_dict()["phase"] == "test"
+
+
+def test_the_30_seconds_run_from_go() -> None:
+    # "Go" at ~5 s; steady stands every 2.4 s from 6 s: those up by go + 30 s count.
+    counter, timed, _ = live(frames(steady(16, lead_s=6.0)))
+    [(go_t, _)] = [(t, c) for t, c in timed if c.code == "go"]
+    report = counter.report()
+    assert report.started_ms == go_t
+    assert report.time_elapsed
+    assert all(s.standing_ms <= go_t + 30_000.0 for s in report.stands)
+    ups = [6.0 + 0.7 * 0.6 + 2.4 * k for k in range(16)]  # about when each stand is upright
+    assert report.count == sum(1 for u in ups if u * 1000.0 < go_t + 30_000.0 - 200.0)
+    [(end_t, _)] = [(t, c) for t, c in timed if c.code == "time_up"]
+    assert end_t == pytest.approx(go_t + 30_000.0, abs=DT_MS)
+
+
+def test_rising_before_go_calls_the_countdown_off_and_counts_nothing() -> None:
+    # Still from 0 s ("Ready" ~1 s, "Go" due ~5 s) but up at 3.0 s; seated again by 5.4 s.
+    keys = [(0.0, 0.0), (3.0, 0.0), (3.7, 1.0), (4.0, 1.0), (4.7, 0.0), (14.0, 0.0)]
+    keys += [(14.7, 1.0), (15.0, 1.0), (15.7, 0.0), (17.0, 0.0)]
+    counter, timed, phases = live(frames(keys))
+    order = said(c for _, c in timed if c.code in ("ready", "countdown", "go", "wait_for_go"))
+    assert order[:4] == ["ready", "3", "2", "wait_for_go"]  # called off at the rise
+    assert order[4:] == ["ready", "3", "2", "1", "go"]  # again once seated and still
+    assert changes(phases) == ["setup", "countdown", "setup", "countdown", "test"]
+    report = counter.report()
+    assert report.count == 1  # only the stand after "Go"
+    assert report.partial_stands == ()  # the early rise is not a partial stand either
+    [(go_t, _)] = [(t, c) for t, c in timed if c.code == "go"]
+    assert report.stands[0].start_ms > go_t
+
+
+def test_no_ready_while_fidgeting() -> None:
+    # Rocking on the seat (hip angle ±8°, a 16° swing) for 4 s, then still.
+    pairs = []
+    for i in range(int(7.0 * 30)):
+        t = i * DT_MS
+        sway = 8.0 * math.sin(2 * math.pi * t / 1500.0) if t < 4000.0 else 0.0
+        pairs.append((t, pose(knee_deg=90.0, hip_deg=85.0 + sway, timestamp_ms=t)))
+    _, timed, _ = live(pairs)
+    [(ready_t, _)] = [(t, c) for t, c in timed if c.code == "ready"]
+    assert 4000.0 < ready_t <= 5000.0 + 2 * DT_MS
+
+
+def test_arms_not_crossed_hold_the_countdown_until_they_are() -> None:
+    # Hands on the thighs for the first 3 s of sitting still.
+    _, timed, _ = live(frames([(0.0, 0.0), (6.0, 0.0)], arms_during=[(0.0, 3.0, "thighs")]))
+    assert "hands_off_legs" in codes(c for _, c in timed)
+    [(ready_t, _)] = [(t, c) for t, c in timed if c.code == "ready"]
+    assert 4000.0 <= ready_t <= 4000.0 + 2 * DT_MS
+
+
+def test_unseen_wrists_do_not_hold_the_countdown() -> None:
+    _, timed, _ = live(frames([(0.0, 0.0), (6.0, 0.0)], arms="hanging", wrist_visibility=0.2))
+    assert said(c for _, c in timed if c.code in ("ready", "go")) == ["ready", "go"]
+
+
+def test_losing_sight_during_the_countdown_starts_it_again() -> None:
+    # Nobody seen 2.0-3.5 s (longer than the 1-s gap allowed), still seated afterwards.
+    _, timed, _ = live(frames([(0.0, 0.0), (10.0, 0.0)], gaps=[(2.0, 3.5)]))
+    readies = [t for t, c in timed if c.code == "ready"]
+    [(go_t, _)] = [(t, c) for t, c in timed if c.code == "go"]
+    assert len(readies) == 2
+    assert readies[1] >= 4500.0  # seen again at 3.5 s, then 1 s still
+    assert go_t == pytest.approx(readies[1] + 4000.0, abs=DT_MS)
+
+
+def test_standing_people_are_asked_to_sit_down_first() -> None:
+    _, timed, phases = live(frames([(0.0, 1.0), (3.0, 1.0)]))
+    assert "sit_to_start" in codes(c for _, c in timed)
+    assert set(phases) == {"setup"}
+
+
+def test_finishing_before_go_saves_nothing() -> None:
+    counter, _, _ = live(frames([(0.0, 0.0), (3.0, 0.0)]))
+    assert counter.finish(3100.0) == []
+    report = counter.report()
+    assert report.started_ms is None
+    assert not report.time_elapsed
+
+
 # -- form: arms on the chest, hands off the legs ---------------------------------------------
 
 
@@ -404,21 +543,76 @@ def test_arms_crossed_gives_no_arm_cue() -> None:
     assert counter.report().faults == {}
 
 
-def test_arms_not_crossed_is_cued_and_recorded() -> None:
-    counter, cues, _ = run(frames(keyframes([Cycle()] * 2), arms="hanging"))
+def test_arms_not_crossed_is_cued_and_scores_zero() -> None:
+    # Arms swung forward at shoulder height: the momentum helps the rise.
+    counter, cues, _ = run(frames(keyframes([Cycle()] * 2), arms="forward"))
     assert "cross_arms" in codes(cues)
     report = counter.report()
-    assert report.count == 2  # still counted: the clinician sees the fault
-    assert all("arms_not_crossed" in s.faults for s in report.stands)
+    assert report.count == 2  # the full stands are kept for the clinician...
+    assert all("arms_not_crossed" in s.faults and s.hands_used for s in report.stands)
+    assert report.hands_used
+    assert report.score == 0  # ...and the test scores 0 (STEADI)
+    assert report.to_dict()["score"] == 0
 
 
-def test_hands_pushing_on_the_thighs_is_cued_and_flagged() -> None:
-    counter, cues, _ = run(frames(keyframes([Cycle()] * 2), arms="thighs"))
+@pytest.mark.parametrize("arms", ["thighs", "knees", "seat", "hanging"])
+@pytest.mark.parametrize("lean", [0.0, 35.0])
+def test_hands_on_the_legs_or_the_seat_is_cued_and_scores_zero(arms: str, lean: float) -> None:
+    counter, cues, _ = run(frames(keyframes([Cycle()] * 3), arms=arms, lean_deg=lean))
     assert "hands_off_legs" in codes(cues)
     report = counter.report()
+    assert report.count == 3
+    assert report.faults["hands_on_legs"] == 3
+    assert all(s.hands_used and s.arms_seen for s in report.stands)
     assert report.hands_used
-    assert report.faults["hands_on_legs"] == 2
-    assert report.to_dict()["hands_used"] is True
+    assert (report.score, report.arms_checked) == (0, 3)
+    data = report.to_dict()
+    assert (data["hands_used"], data["score"], data["count"]) == (True, 0, 3)
+
+
+@pytest.mark.parametrize("lean", [0.0, 20.0, 35.0, 45.0])
+def test_crossed_arms_are_never_hands_used_however_far_the_trunk_leans(lean: float) -> None:
+    # Leaning over the knees brings crossed wrists close to the thighs; they stay on the chest.
+    counter, cues, _ = run(frames(keyframes([Cycle()] * 3), lean_deg=lean, jitter_deg=3.0))
+    report = counter.report()
+    assert report.count == 3
+    assert not codes(cues) & {"cross_arms", "hands_off_legs"}
+    assert report.faults == {}
+    assert not report.hands_used
+    assert report.score == 3
+
+
+def test_only_the_stand_that_used_the_hands_is_marked_but_the_test_scores_zero() -> None:
+    # Three stands (rises at 1.0, 3.4, 5.8 s); the hands press the thighs through the second.
+    keys = keyframes([Cycle()] * 3)
+    counter, _, _ = run(frames(keys, arms_during=[(3.0, 4.6, "thighs")]))
+    report = counter.report()
+    assert [s.hands_used for s in report.stands] == [False, True, False]
+    assert (report.count, report.score) == (3, 0)
+    assert report.faults["hands_on_legs"] == 1
+    assert report.stands[0].faults == report.stands[2].faults == ()
+
+
+def test_hands_on_the_thighs_while_seated_but_crossed_before_rising_is_fine() -> None:
+    # Seated 2.8-3.4 s between stands; the hands rest on the thighs until 3.2 s.
+    keys = keyframes([Cycle()] * 2)
+    counter, cues, _ = run(frames(keys, arms_during=[(2.6, 3.2, "thighs")]))
+    report = counter.report()
+    assert "hands_off_legs" in codes(cues)  # said while they rested there
+    assert report.count == 2
+    assert not report.hands_used
+    assert report.score == 2
+
+
+def test_arms_dropped_only_at_the_top_are_recorded_but_not_hands_used() -> None:
+    # Standing 1.7-2.1 s: the arms hang there, crossed again before sitting.
+    keys = keyframes([Cycle(top_s=0.8)] * 2)
+    counter, cues, _ = run(frames(keys, arms_during=[(1.8, 2.4, "hanging")]))
+    report = counter.report()
+    assert "cross_arms" in codes(cues)
+    assert report.stands[0].faults == ("arms_not_crossed",)
+    assert not report.stands[0].hands_used
+    assert (report.count, report.score) == (2, 2)
 
 
 def test_unseen_wrists_are_not_judged() -> None:
@@ -446,7 +640,7 @@ def test_a_brief_arm_movement_is_not_a_fault() -> None:
 
 
 def test_updates_carry_state_measures_and_clock() -> None:
-    counter = ChairStandCounter(P)
+    counter = ChairStandCounter(P, start=StartMode.FIRST_RISE)
     states = [counter.state]
     counted = []
     for t, frame in frames(keyframes([Cycle()])):
@@ -484,6 +678,7 @@ def test_report_to_dict_is_json_with_the_documented_keys() -> None:
     assert set(data) == {
         "method",
         "protocol",
+        "score",
         "count",
         "time_elapsed",
         "duration_s",
@@ -492,6 +687,7 @@ def test_report_to_dict_is_json_with_the_documented_keys() -> None:
         "partial_stands",
         "faults",
         "hands_used",
+        "arms_checked",
         "unseen_s",
         "frames",
         "frames_with_person",
@@ -507,6 +703,8 @@ def test_report_to_dict_is_json_with_the_documented_keys() -> None:
         "end_s",
         "faults",
         "halfway",
+        "hands_used",
+        "arms_seen",
     }
     assert set(data["partial_stands"][0]) == {"start_s", "end_s", "best_rise"}
 
@@ -547,6 +745,12 @@ def edited(old: str, new: str) -> str:
         ("[seated]", "[sitting]", r"unknown keys: sitting"),
         ('ja = "30秒椅子立ち上がりテスト"\n', "", r"name needs ja text"),
         ("warn_before_end_s = 10.0", "warn_before_end_s = 30.0", r"warn_before_end_s must be"),
+        ("level_max = [0.6, 0.7]", "level_max = [0.7, 0.6]", r"arms\.level_max: the value"),
+        ("forward_min = [0.0, -0.1]", "forward_min = [0.7, 0.6]", r"forward_min \(0\.7\) must"),
+        ("seat_level = 0.8", "seat_level = 0.65", r"arms\.seat_level \(0\.65\) must lie below"),
+        ("countdown = 3 ", "countdown = 2.5 ", r"start\.countdown must be a whole number"),
+        ("still_s = 1.0", "still_s = -1.0", r"start\.still_s must be between"),
+        ("\n[start]\n", "\n[begin]\n", r"unknown keys: begin"),
     ],
 )
 def test_protocol_errors_name_the_field(old: str, new: str, message: str) -> None:
@@ -620,7 +824,7 @@ def test_cue_texts_in_both_languages() -> None:
     assert chair_stand_cue_text(Cue("cross_arms")).startswith("Cross your arms")
     assert (
         chair_stand_cue_text(Cue("cross_arms"), "ja")
-        == "腕を胸の前で組み、両手を反対側の肩に置きましょう。"
+        == "手首のところで腕を交差させ、胸につけましょう。"
     )
     assert chair_stand_cue_text(Cue("seconds_left", (("seconds", "10"),)), "ja") == "残り10秒です。"
     assert "picture" in chair_stand_cue_text(Cue("cant_see_you"))
