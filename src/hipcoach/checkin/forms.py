@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -132,7 +132,13 @@ class CheckInForm(forms.Form):
         )
 
 
-class HealthProfileForm(forms.ModelForm[HealthProfile]):
+if TYPE_CHECKING:  # the stubs' generic forms; at run time Django's plain class
+    _ProfileForm = forms.ModelForm[HealthProfile]
+else:
+    _ProfileForm = forms.ModelForm
+
+
+class HealthProfileForm(_ProfileForm):
     """Asked once, changed when life changes: by the patient or their clinician."""
 
     class Meta:
