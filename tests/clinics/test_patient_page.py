@@ -51,7 +51,10 @@ def test_the_page_shows_progress_prescription_checkins_and_timelines(
         "Prescription history",
         "Stopped: red flag",
         "Holds and the faults seen in them",
-        "Red flag (1 in 30 days)",
+        "New red flag, not yet acknowledged",
+        "Leg cold: left",
+        "Acknowledge",
+        "Health profile",
     ):
         assert text in body, text
     assert "English" in body  # the language the patient reads hipcoach in

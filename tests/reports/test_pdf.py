@@ -86,7 +86,7 @@ def test_the_japanese_report_embeds_a_japanese_font_and_has_no_missing_glyphs(
     assert "患者" in text
     assert "テストクリニック" in text  # the clinic's Japanese name
     assert "2025年2月1日" in text  # Japanese date format
-    assert "ストレッチをしないでください" in text.replace(" ", "")  # the red flag advice
+    assert "担当の先生に連絡が届いています" in text.replace(" ", "")  # the red flag advice
     assert "髙橋" in text
     assert not [r for r in caplog.records if ".notdef" in r.getMessage()]
     names = embedded_fonts(pdf)
