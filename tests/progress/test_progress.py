@@ -102,6 +102,10 @@ def test_psfs_ratings_keep_each_activitys_history(patient: User) -> None:
 
 def test_a_manual_chair_stand_count_is_checked_and_stored(patient: User) -> None:
     client = signed_in(patient)
+    first = client.post("/en/progress/chair-stand/", {"count": "11"})
+    assert first["Location"] == "/en/check-in/?for=chair_stand"  # today's check-in first
+    assert not ChairStandResult.objects.exists()
+    do_check_in(patient, Answers(pain_now=2))
     assert client.post("/en/progress/chair-stand/", {"count": "61"}).status_code == 400
     assert client.post("/en/progress/chair-stand/", {"count": "x"}).status_code == 400
     assert client.post("/en/progress/chair-stand/", {"count": "11"}).status_code == 302
@@ -118,7 +122,7 @@ def test_export_holds_everything_as_json_and_csv(patient: User) -> None:
     client = signed_in(patient)
     data = json.loads(client.get("/en/account/export.json").content)
     assert data["user"]["username"] == "pat"
-    assert data["check_ins"][0]["flags"] == ["leg_symptoms_need_care"]
+    assert data["check_ins"][0]["flags"] == ["cold_leg_long_standing"]
     assert data["sets"][0]["max_rear_hip_extension"] == 33.0
     response = client.get("/en/account/export.csv")
     assert response["Content-Disposition"].endswith('.csv"')
