@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from hipcoach.accounts.models import User
+from hipcoach.checkin.access import current_profile
+from hipcoach.checkin.gate import Activity, Reason, gate_for
 from hipcoach.checkin.models import CheckIn
 from hipcoach.clinics.models import Clinic, OpeningHours
 from hipcoach.clinics.review import patient_rows
@@ -56,7 +58,15 @@ def test_seed_demo_makes_a_realistic_clinic_and_is_idempotent(db: None) -> None:
         "demo-patient-new",
     }
     assert rows["demo-patient-kenji"].red_flag
+    assert rows["demo-patient-kenji"].new_red_flags == 1  # waiting for the clinician
+    assert rows["demo-patient-kenji"].stopped
     assert rows["demo-patient-kenji"].pain_rising
+    assert patient_rows(lead)[0].patient.username == "demo-patient-kenji"
+    for name in ("demo-patient", "demo-patient-kenji", "demo-patient-mary"):
+        assert current_profile(rows[name].patient) is not None, name  # asked once already
+        assert rows[name].patient.phone, name
+    assert current_profile(rows["demo-patient-new"].patient) is None  # asked at first check-in
+    assert gate_for(rows["demo-patient"].patient, Activity.STRETCH).reason is not Reason.STOPPED
     assert rows["demo-patient-mary"].missed_sessions
     hana = rows["demo-patient"]
     assert not hana.red_flag

@@ -26,8 +26,7 @@ from coach.events import Phase, SetRecord
 from coach.timeline import TimelineBuilder
 from hipcoach.accounts.models import Role, User
 from hipcoach.booking.demo import seed_demo_booking
-from hipcoach.checkin.actions import do_check_in
-from hipcoach.checkin.models import CheckIn
+from hipcoach.checkin.actions import do_check_in, do_save_health_profile
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic, OpeningHours, validate_line
 from hipcoach.practice.actions import (
@@ -119,6 +118,8 @@ class Story:
     psfs: list[list[tuple[str, int]]] = field(default_factory=list)
     chair_stands: list[int] = field(default_factory=list)
     changed_program_days_ago: int | None = None
+    profile: dict[str, Any] = field(default_factory=dict)  # the health profile's answers
+    phone: str = ""  # placeholder numbers: no real person is called by accident
 
 
 STORIES: dict[str, Story] = {
@@ -136,6 +137,7 @@ STORIES: dict[str, Story] = {
         ],
         chair_stands=[9, 11],
         changed_program_days_ago=14,
+        phone="090-0000-0001",
     ),
     # Pain climbing in the last week, then a red flag (a cold leg) three days ago.
     "demo-patient-kenji": Story(
@@ -150,6 +152,8 @@ STORIES: dict[str, Story] = {
             [("Climbing stairs", 4), ("Gardening", 3)],
         ],
         chair_stands=[10],
+        profile={"knee_problems": True},
+        phone="090-0000-0002",
     ),
     # A visitor who practises in English and has fallen behind this week.
     "demo-patient-mary": Story(
@@ -159,6 +163,8 @@ STORIES: dict[str, Story] = {
         skip_days={1, 2, 3, 4, 6, 7, 12, 13, 19},
         extension=(12.0, 15.0),
         psfs=[[("Long walks while sightseeing", 4)], [("Long walks while sightseeing", 5)]],
+        profile={"osteoporosis": True},
+        phone="+44 7700 900000",
     ),
 }
 PATIENTS = {
@@ -305,15 +311,24 @@ class Command(BaseCommand):
         session_days = [d for d in range(story.days - 1, 0, -1) if d not in story.skip_days]
         if story.red_flag_days_ago is not None:
             session_days = [d for d in session_days if d > story.red_flag_days_ago]
+        # Asked once, before the first check-in; a phone number so the clinic can call.
+        do_save_health_profile(
+            patient,
+            patient,
+            story.profile,
+            phone=story.phone,
+            now=at(story.days, 9),
+        )
         pain_days = _spread(len(story.pain), story.days - 1)
         for days_ago, pain in zip(pain_days, story.pain, strict=True):
-            checkin = do_check_in(patient, Answers(pain_now=pain))
-            _date(CheckIn, checkin.pk, created_at=at(days_ago, 8, 5))
+            do_check_in(patient, Answers(pain_now=pain), now=at(days_ago, 8, 5))
         if story.red_flag_days_ago is not None:
-            flag = do_check_in(
-                patient, Answers(pain_now=story.pain[-1], symptoms={"leg_coldness": "left"})
+            # A cold leg: a stop the clinic has not acknowledged yet (the clinician's first task).
+            do_check_in(
+                patient,
+                Answers(pain_now=story.pain[-1], symptoms={"leg_coldness": "left"}),
+                now=at(story.red_flag_days_ago, 8, 10),
             )
-            _date(CheckIn, flag.pk, created_at=at(story.red_flag_days_ago, 8, 10))
 
         for n, days_ago in enumerate(session_days):
             program = next(p for since, p in reversed(programs) if days_ago <= since)
