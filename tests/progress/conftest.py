@@ -15,3 +15,11 @@ def patient(db: None) -> User:
     )
     do_create_program(user, hold_s=20, sets_per_side=1)
     return user
+
+
+@pytest.fixture
+def clinician(patient: User) -> User:
+    """A clinician of the patient's clinic."""
+    return User.objects.create_user(
+        username="doc", password="pw-for-tests", role=Role.CLINICIAN, clinic=patient.clinic
+    )

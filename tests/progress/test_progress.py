@@ -7,6 +7,8 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -18,8 +20,14 @@ from hipcoach.checkin.models import CheckIn
 from hipcoach.checkin.screening import Answers
 from hipcoach.practice.actions import do_finish_session, do_record_set, do_start_session
 from hipcoach.practice.models import SetResult, StretchSession
+from hipcoach.progress.actions import do_record_chair_stand
 from hipcoach.progress.charts import Series, line_chart
-from hipcoach.progress.models import ChairStandResult, PSFSActivity, PSFSRating
+from hipcoach.progress.models import (
+    ChairStandMethod,
+    ChairStandResult,
+    PSFSActivity,
+    PSFSRating,
+)
 from hipcoach.progress.summary import progress_for
 from people import signed_in
 
@@ -114,6 +122,74 @@ def test_a_manual_chair_stand_count_is_checked_and_stored(patient: User) -> None
     page = client.get("/en/progress/").content.decode()
     assert "Chair stands in 30 seconds" in page
     assert "Latest: 11 stands." in page
+    assert (result.raw_count, result.used_hands) == (11, False)
+
+
+def test_the_manual_form_asks_about_the_hands_and_says_how_to_set_up(patient: User) -> None:
+    do_check_in(patient, Answers(pain_now=2))
+    client = signed_in(patient)
+    set_up = ["without arms", "about 43 cm (17 in) high", "against a wall", "Cross your arms"]
+    safety = ["Have someone nearby", "Stop if you feel pain or dizziness"]
+    set_up_ja = ["肘掛け", "約43cm", "壁につけて", "両腕を胸の前で組み"]
+    safety_ja = ["近くにだれか", "痛みやめまい"]
+    for page, own, own_ja in (
+        ("chair-stand/", ["I had to use my hands"], ["手を使って立ち上がった"]),
+        ("chair-stand/camera/", ["Ready", "Go"], ["用意", "スタート"]),
+    ):
+        english = client.get(f"/en/progress/{page}").content.decode()
+        for words in set_up + safety + own:
+            assert words in english, (page, words)
+        japanese = client.get(f"/ja/progress/{page}").content.decode()
+        for words in set_up_ja + safety_ja + own_ja:
+            assert words in japanese, (page, words)
+
+
+def test_using_the_hands_scores_zero_and_the_clinician_sees_the_full_stands(
+    patient: User, clinician: User
+) -> None:
+    do_check_in(patient, Answers(pain_now=2))
+    client = signed_in(patient)
+    response = client.post("/en/progress/chair-stand/", {"count": "9", "used_hands": "on"})
+    assert response.status_code == 302
+    [result] = ChairStandResult.objects.all()
+    assert (result.count, result.raw_count, result.used_hands) == (0, 9, True)
+    measures = {m.key: m for m in progress_for(patient)}
+    stands = measures["chair_stand"]
+    assert [v for _, v in stands.series[0].points] == [0.0]
+    assert stands.summary == (
+        "Latest: 0 stands. The latest test scored 0 because the hands were used to stand; "
+        "9 full stands were done."
+    )
+    [(_, [cell])] = stands.rows
+    assert cell == "0 (hands used to stand: scored 0; 9 full stands)"
+    # The clinician's page for the patient shows the same numbers.
+    page = signed_in(clinician).get(f"/en/clinic/patients/{patient.pk}/").content.decode()
+    assert "9 full stands" in page
+    # A later clean test is scored as counted, and the note is on the old day only.
+    client.post("/en/progress/chair-stand/", {"count": "12"})
+    later = ChairStandResult.objects.order_by("id").last()
+    assert later is not None
+    assert (later.count, later.raw_count, later.used_hands) == (12, 12, False)
+    ChairStandResult.objects.filter(pk=result.pk).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    stands = {m.key: m for m in progress_for(patient)}["chair_stand"]
+    assert stands.summary == "Latest: 12 stands."
+    assert [cell for _, [cell] in stands.rows] == [
+        "12",
+        "0 (hands used to stand: scored 0; 9 full stands)",
+    ]
+
+
+def test_the_score_follows_the_hands_in_the_database(patient: User) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChairStandResult.objects.create(
+            patient=patient, count=9, raw_count=9, used_hands=True, method="manual"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChairStandResult.objects.create(
+            patient=patient, count=7, raw_count=9, used_hands=False, method="manual"
+        )
 
 
 def test_export_holds_everything_as_json_and_csv(patient: User) -> None:
@@ -128,6 +204,24 @@ def test_export_holds_everything_as_json_and_csv(patient: User) -> None:
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {r["measure"] for r in rows} >= {"pain_now", "good_form_s", "rear_hip_extension_deg"}
+
+
+def test_the_export_carries_the_score_and_the_full_stands(patient: User) -> None:
+    do_record_chair_stand(patient, 12, ChairStandMethod.MANUAL)
+    do_record_chair_stand(patient, 9, ChairStandMethod.CAMERA, used_hands=True)
+    client = signed_in(patient)
+    data = json.loads(client.get("/en/account/export.json").content)
+    assert [
+        (s["score"], s["full_stands"], s["used_hands"], s["method"]) for s in data["chair_stands"]
+    ] == [(12, 12, False, "manual"), (0, 9, True, "camera")]
+    rows = list(csv.DictReader(io.StringIO(client.get("/en/account/export.csv").content.decode())))
+    stands = [(r["measure"], r["detail"], r["value"]) for r in rows if "chair" in r["measure"]]
+    assert stands == [
+        ("chair_stand_30s", "manual", "12"),
+        ("chair_stand_30s_full_stands", "manual", "12"),
+        ("chair_stand_30s", "camera (hands used: scored 0)", "0"),
+        ("chair_stand_30s_full_stands", "camera", "9"),
+    ]
 
 
 def test_deleting_my_account_needs_my_password_and_removes_everything(patient: User) -> None:

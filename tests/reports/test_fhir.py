@@ -17,6 +17,8 @@ from fhir.resources.observation import Observation
 from pydantic import ValidationError
 
 from hipcoach.accounts.models import Role, User
+from hipcoach.progress.actions import do_record_chair_stand
+from hipcoach.progress.models import ChairStandMethod
 from hipcoach.reports import fhir
 from hipcoach.reports.fhir import export_bundle
 from hipcoach.reports.pdf import report_pdf
@@ -72,6 +74,8 @@ def test_codes_and_units(history: User) -> None:
         "unit": "stands in 30 s",
         "code": "{#}/(30.s)",
     }
+    assert "component" not in stands  # hands not used: the score is the count
+    assert "note" not in stands
     extension = coded(observations, "rear-hip-extension")
     assert len(extension) == 4
     assert {o["valueQuantity"]["code"] for o in extension} == {"deg"}
@@ -161,3 +165,29 @@ def test_downloads_and_access(
     )
     assert signed_in(clinician).get("/en/reports/fhir/").status_code == 403  # not a patient
     assert Client().get("/en/reports/fhir/").status_code == 302
+
+
+def test_a_test_done_with_the_hands_scores_zero_and_keeps_the_full_stands(history: User) -> None:
+    do_record_chair_stand(history, 9, ChairStandMethod.CAMERA, used_hands=True)
+    bundle = export_bundle(history)
+    Bundle.parse_obj(bundle)
+    stands = coded(resources(bundle, "Observation"), "66247-8")
+    assert [o["valueQuantity"]["value"] for o in stands] == [11, 0]
+    with_hands = stands[1]
+    Observation.parse_obj(with_hands)
+    assert with_hands["method"] == {"text": "Counted by the camera"}
+    [component] = with_hands["component"]
+    assert component["code"]["coding"][0] == {
+        "system": fhir.measure_system(),
+        "code": "chair-stand-full-stands-hands-used",
+        "display": "Full stands in 30 seconds, using the hands",
+    }
+    assert component["valueQuantity"] == {
+        "system": "http://unitsofmeasure.org",
+        "value": 9,
+        "unit": "stands in 30 s",
+        "code": "{#}/(30.s)",
+    }
+    [note] = with_hands["note"]
+    assert "scores 0" in note["text"]
+    assert "Full stands done: 9." in note["text"]

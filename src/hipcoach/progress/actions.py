@@ -34,8 +34,19 @@ def do_rate_psfs(patient: User, pairs: list[tuple[str, int]]) -> list[PSFSRating
     return ratings
 
 
-def do_record_chair_stand(patient: User, count: int, method: ChairStandMethod) -> ChairStandResult:
-    result = ChairStandResult(patient=patient, count=count, method=method)
+def do_record_chair_stand(
+    patient: User, count: int, method: ChairStandMethod, *, used_hands: bool = False
+) -> ChairStandResult:
+    """One test: ``count`` full stands. Using the hands to stand scores 0 (CDC STEADI: "If the
+    patient must use his/her arms to stand, stop the test. Record 0"); the full stands are kept
+    as ``raw_count`` for the clinician."""
+    result = ChairStandResult(
+        patient=patient,
+        count=0 if used_hands else count,
+        raw_count=count,
+        used_hands=used_hands,
+        method=method,
+    )
     result.full_clean()
     result.save()
     return result

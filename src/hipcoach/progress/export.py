@@ -219,7 +219,13 @@ def _export_data(patient: User) -> dict[str, Any]:
             for r in PSFSRating.objects.filter(activity__patient=patient).select_related("activity")
         ],
         "chair_stands": [
-            {"count": r.count, "method": r.method, "created_at": r.created_at.isoformat()}
+            {
+                "score": r.count,  # 0 when the hands were used to stand (CDC STEADI)
+                "full_stands": r.raw_count,
+                "used_hands": r.used_hands,
+                "method": r.method,
+                "created_at": r.created_at.isoformat(),
+            }
             for r in ChairStandResult.objects.filter(patient=patient).order_by("created_at", "id")
         ],
         "appointments": [
@@ -305,7 +311,9 @@ def export_csv(patient: User) -> str:
     for p in data["psfs"]:
         rows.append([p["rated_at"], "psfs", p["activity"], p["score"]])
     for s in data["chair_stands"]:
-        rows.append([s["created_at"], "chair_stand_30s", s["method"], s["count"]])
+        detail = s["method"] + (" (hands used: scored 0)" if s["used_hands"] else "")
+        rows.append([s["created_at"], "chair_stand_30s", detail, s["score"]])
+        rows.append([s["created_at"], "chair_stand_30s_full_stands", s["method"], s["full_stands"]])
     for a in data["appointments"]:
         detail = f"{a['clinician']} at {a['clinic']}" + (f": {a['reason']}" if a["reason"] else "")
         rows.append([a["starts_at"], "appointment", detail, a["status"]])

@@ -51,6 +51,14 @@ class ChairStandForm(forms.Form):
     count = forms.IntegerField(
         label=_("How many full stands did you do in 30 seconds?"), min_value=0, max_value=60
     )
+    used_hands = forms.BooleanField(
+        label=_("I had to use my hands"),
+        help_text=_(
+            "Tick this if you pushed off your legs or the chair, or uncrossed your arms to get "
+            "up. The test then scores 0, and your clinician sees how many times you stood."
+        ),
+        required=False,
+    )
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,7 +1,11 @@
 """The 30-second chair-stand test, live: landmarks in over the socket, the count out.
 
 The same pattern as the stretch session (practice/live.py): no database work per frame; the
-result is written once, when the test ends, and announced after it is stored.
+result is written once, when the test ends, and announced after it is stored. The engine says
+"Ready", 3, 2, 1, "Go" and keeps the clock (docs/live-protocol.md, "The chair-stand socket").
+
+A test is stored when its 30 seconds were watched, or earlier when the hands were used to
+stand: STEADI stops such a test and records 0, and the full stands go to the clinician.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ class LiveChairStand:
         self.counter = ChairStandCounter()
         self.clock = ClientClock()
         self._finished = False
-        self._pending: int | None = None
+        self._pending: tuple[int, bool] | None = None  # full stands, hands used
         self._announced = False
 
     @property
@@ -81,8 +85,9 @@ class LiveChairStand:
     def _end(self) -> list[dict[str, Any]]:
         self._finished = True
         report = self.counter.report()
-        self._pending = report.count if report.time_elapsed else None
-        return [{"type": "result", "report": report.to_dict(), "saved": self._pending is not None}]
+        keep = report.time_elapsed or report.hands_used
+        self._pending = (report.count, report.hands_used) if keep else None
+        return [{"type": "result", "report": report.to_dict(), "saved": keep}]
 
     @property
     def has_writes(self) -> bool:
@@ -90,7 +95,10 @@ class LiveChairStand:
 
     def flush_writes(self) -> None:
         if self._pending is not None:
-            do_record_chair_stand(self.patient, self._pending, ChairStandMethod.CAMERA)
+            count, used_hands = self._pending
+            do_record_chair_stand(
+                self.patient, count, ChairStandMethod.CAMERA, used_hands=used_hands
+            )
             self._pending = None
 
     def take_late_replies(self) -> list[dict[str, Any]]:

@@ -50,7 +50,12 @@ class ChairStandMethod(models.TextChoices):
 
 
 class ChairStandResult(models.Model):
-    """The 30-second chair-stand test: full stands from sitting in 30 seconds."""
+    """The 30-second chair-stand test: full stands from sitting in 30 seconds.
+
+    ``count`` is the test's score, as CDC STEADI scores it: 0 when the patient used their hands
+    to stand (``used_hands``: the arms were not crossed, or they pushed off the thighs or the
+    chair). ``raw_count`` keeps the full stands done either way, for the clinician.
+    """
 
     patient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chair_stands"
@@ -58,8 +63,20 @@ class ChairStandResult(models.Model):
     count = models.PositiveSmallIntegerField(
         _("stands in 30 seconds"), validators=[MinValueValidator(0), MaxValueValidator(60)]
     )
+    raw_count = models.PositiveSmallIntegerField(
+        _("full stands, counting those done with the hands"),
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+    used_hands = models.BooleanField(_("used the hands to stand"), default=False)
     method = models.CharField(max_length=8, choices=ChairStandMethod.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used_hands=False, count=models.F("raw_count"))
+                | models.Q(used_hands=True, count=0),
+                name="chair_stand_score_follows_hands",
+            )
+        ]

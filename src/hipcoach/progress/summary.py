@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hipcoach.accounts.models import User
 from hipcoach.checkin.models import CheckIn
@@ -41,6 +42,7 @@ class Measure:
     chart: str = ""
     rows: list[tuple[date, list[str]]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    notes: dict[date, str] = field(default_factory=dict)  # said after that day's number
 
 
 def patient_zone(patient: User) -> ZoneInfo:
@@ -203,19 +205,46 @@ def progress_between(patient: User, start: date, end: date, *, max_rows: int = 6
         )
     )
 
-    stands = _daily_last(
-        (_local_day(r.created_at), float(r.count))
-        for r in ChairStandResult.objects.filter(
-            patient=patient, created_at__gte=since, created_at__lt=until
+    # The score: 0 when the hands were used to stand (CDC STEADI), with the full stands beside.
+    last_test: dict[date, ChairStandResult] = {}
+    for r in ChairStandResult.objects.filter(
+        patient=patient, created_at__gte=since, created_at__lt=until
+    ).only("created_at", "count", "raw_count", "used_hands"):
+        last_test[_local_day(r.created_at)] = r
+    stands = sorted((day, float(r.count)) for day, r in last_test.items())
+    hands_notes = {
+        day: ngettext(
+            "(hands used to stand: scored 0; %(stands)s full stand)",
+            "(hands used to stand: scored 0; %(stands)s full stands)",
+            r.raw_count,
         )
-    )
+        % {"stands": r.raw_count}
+        for day, r in last_test.items()
+        if r.used_hands
+    }
+    stand_summary = _trend(stands, _("stands"))
+    if last_test and max(last_test) in hands_notes:
+        latest = last_test[max(last_test)]
+        # Two sentences: a space between them in English, none in Japanese.
+        stand_summary = _("%(trend)s %(note)s") % {
+            "trend": stand_summary,
+            "note": ngettext(
+                "The latest test scored 0 because the hands were used to stand; "
+                "%(stands)s full stand was done.",
+                "The latest test scored 0 because the hands were used to stand; "
+                "%(stands)s full stands were done.",
+                latest.raw_count,
+            )
+            % {"stands": latest.raw_count},
+        }
     measures.append(
         Measure(
             "chair_stand",
             _("Chair stands in 30 seconds"),
             _("stands"),
             [Series(_("Stands"), stands)],
-            _trend(stands, _("stands")),
+            stand_summary,
+            notes=hands_notes,
         )
     )
 
@@ -242,7 +271,10 @@ def progress_between(patient: User, start: date, end: date, *, max_rows: int = 6
         table: dict[date, list[str]] = {}
         for i, s in enumerate(m.series):
             for d, v in s.points:
-                table.setdefault(d, ["—"] * len(m.series))[i] = f"{v:g}"
+                note = m.notes.get(d)
+                table.setdefault(d, ["—"] * len(m.series))[i] = f"{v:g}" + (
+                    f" {note}" if note else ""
+                )
         m.rows = sorted(table.items(), reverse=True)[:max_rows]
     return measures
 

@@ -54,10 +54,20 @@ def chair_stand(request: HttpRequest) -> HttpResponse:
         return closed
     form = ChairStandForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.do_record_chair_stand(patient, form.cleaned_data["count"], ChairStandMethod.MANUAL)
+        actions.do_record_chair_stand(
+            patient,
+            form.cleaned_data["count"],
+            ChairStandMethod.MANUAL,
+            used_hands=form.cleaned_data["used_hands"],
+        )
         return redirect("progress:index")
     status = 400 if form.errors else 200
-    return render(request, "progress/chair_stand.html", {"form": form}, status=status)
+    return render(
+        request,
+        "progress/chair_stand.html",
+        {"form": form, "duration_s": int(load_chair_stand().test.duration_s)},
+        status=status,
+    )
 
 
 @login_required
@@ -69,14 +79,12 @@ def chair_stand_camera(request: HttpRequest) -> HttpResponse:
     if closed := turned_away(patient, Activity.CHAIR_STAND)[1]:
         return closed
     language = page_language()
-    protocol = load_chair_stand()
     return render(
         request,
         "progress/chair_stand_camera.html",
         {
             "ws_path": f"/ws/chair-stand/?lang={language}",
-            "steps": [s.get(language) for s in protocol.setup_steps],
-            "duration_s": int(protocol.test.duration_s),
+            "duration_s": int(load_chair_stand().test.duration_s),
             "model_url": static("vendor/pose_landmarker_lite.task"),
             "model_full_url": static("vendor/pose_landmarker_full.task"),
             "wasm_url": static("vendor/wasm/vision_wasm_internal.js").rsplit("/", 1)[0],

@@ -18,7 +18,11 @@ confirmed, the concept has only hipcoach's own code and says so in its text):
 * 30-second chair stand: LOINC 66247-8 "Sit to stand frequency in 30 seconds"
   (https://loinc.org/66247-8): the CDC STEADI test, arms crossed on the chest, as hipcoach's
   test (docs/chair-stand.md); not 93125-3, the modified test that lets the arms help. Unit
-  UCUM ``{#}/(30.s)``, LOINC's example unit for the term. Category ``exam``.
+  UCUM ``{#}/(30.s)``, LOINC's example unit for the term. Category ``exam``. The value is the
+  test's score: 0 when the patient used their hands to stand, as STEADI says ("If the patient
+  must use his/her arms to stand, stop the test. Record 0"). The full stands done anyway go in
+  a ``component`` with hipcoach's own code ``chair-stand-full-stands-hands-used`` (no standard
+  code for them could be confirmed) and a ``note`` says so in words.
 * Rear-hip extension in the stretch: no LOINC term, and no SNOMED CT observable for "range of
   hip extension" could be confirmed (SNOMED's 364564000 "Range of joint movement" is only
   the general parent; 383004 is a *finding* of passive range, which this is not). The value
@@ -292,8 +296,9 @@ def _extension(patient: User, subject: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _chair_stands(patient: User, subject: dict[str, Any]) -> list[dict[str, Any]]:
     results = ChairStandResult.objects.filter(patient=patient).order_by("created_at", "id")
-    return [
-        _observation(
+    out = []
+    for r in results:
+        observation = _observation(
             "ChairStandResult",
             r.pk,
             subject,
@@ -302,9 +307,41 @@ def _chair_stands(patient: User, subject: dict[str, Any]) -> list[dict[str, Any]
             code={"coding": [CHAIR_STAND], "text": "30-second chair stand test, arms crossed"},
             quantity={"value": r.count, "unit": "stands in 30 s", "code": "{#}/(30.s)"},
         )
-        | {"method": {"text": "Counted by the camera" if r.method == "camera" else "Self-counted"}}
-        for r in results
-    ]
+        observation["method"] = {
+            "text": "Counted by the camera" if r.method == "camera" else "Self-counted"
+        }
+        if r.used_hands:
+            observation["note"] = [
+                {
+                    "text": (
+                        "The patient used their hands to stand (arms not crossed, or pushing off "
+                        "the thighs or the chair), so the test scores 0 as the CDC STEADI "
+                        f"protocol says. Full stands done: {r.raw_count}."
+                    )
+                }
+            ]
+            observation["component"] = [
+                {
+                    "code": {
+                        "coding": [
+                            {
+                                "system": measure_system(),
+                                "code": "chair-stand-full-stands-hands-used",
+                                "display": "Full stands in 30 seconds, using the hands",
+                            }
+                        ],
+                        "text": "Full stands in 30 seconds, using the hands (not the score)",
+                    },
+                    "valueQuantity": {
+                        "system": UCUM,
+                        "value": r.raw_count,
+                        "unit": "stands in 30 s",
+                        "code": "{#}/(30.s)",
+                    },
+                }
+            ]
+        out.append(observation)
+    return out
 
 
 def _questionnaire() -> dict[str, Any]:

@@ -1,6 +1,8 @@
 /**
  * The chair-stand test page: camera → pose (in the browser) → landmarks to the server, whose
  * engine counts full stands and keeps the 30-second clock. Only landmarks leave the device.
+ * The engine gives the start: once it sees the person seated and still it says "Ready", 3, 2,
+ * 1, "Go" (state.phase setup → countdown → test → done); the clock runs from "Go".
  * Texts are in the page or come from the server already translated; nothing is written here.
  */
 
@@ -18,12 +20,19 @@ const ui = {
   video: $('stand-video'),
   count: $('stand-count'),
   remaining: $('stand-remaining'),
+  waiting: $('stand-waiting'),
+  countdownLine: $('stand-countdown-line'),
+  countdown: $('stand-countdown'),
+  hands: $('stand-hands'),
+  resultRaw: $('stand-result-raw'),
   cue: $('stand-cue'),
   problem: $('stand-problem'),
   finish: $('stand-finish'),
   resultCount: $('stand-result-count'),
   notSaved: $('stand-not-saved'),
 };
+// Cues that start the test: shown large as well as spoken.
+const START_CUES = new Set(['ready', 'countdown', 'go', 'wait_for_go']);
 const painter = new SkeletonPainter($('stand-overlay'), ui.video);
 const lang = (document.documentElement.lang || 'en').startsWith('ja') ? 'ja-JP' : 'en-US';
 let estimator = null;
@@ -45,15 +54,27 @@ const socket = new LiveSocket(data.wsPath, {
       const state = message.state;
       ui.count.textContent = String(state.count);
       if (state.remaining_s !== null) ui.remaining.textContent = String(Math.ceil(state.remaining_s));
+      ui.waiting.hidden = state.phase !== 'setup';
       if (state.cue) {
-        ui.cue.textContent = state.cue.text;
+        if (START_CUES.has(state.cue.code)) {
+          ui.countdown.textContent = state.cue.text;
+          ui.countdownLine.hidden = false;
+        } else {
+          ui.cue.textContent = state.cue.text;
+        }
         say(state.cue.text);
+      }
+      if (state.phase === 'test' && state.elapsed_s !== null && state.elapsed_s > 2) {
+        ui.countdownLine.hidden = true;
       }
     } else if (message.type === 'result') {
       stop();
+      const report = message.report;
       ui.run.hidden = true;
       ui.result.hidden = false;
-      ui.resultCount.textContent = String(message.report.count);
+      ui.resultCount.textContent = String(report.score);
+      ui.resultRaw.textContent = String(report.count);
+      ui.hands.hidden = !report.hands_used;
       ui.notSaved.hidden = message.saved;
     }
   },
