@@ -58,6 +58,7 @@ class ChairStandForm(forms.Form):
             "up. The test then scores 0, and your clinician sees how many times you stood."
         ),
         required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "used-hands-help"}),
     )
 
 
