@@ -4,6 +4,7 @@
 #   make npm       node_modules with the pose models (network: npm)
 #   make models    MediaPipe .task bundles assembled from both, offline
 #   make test      all of the above, then lint, types, import contracts and tests
+#   make test-clock the date-sensitive tests under 15 frozen instants (weekdays, midnight, DST)
 #   make static    browser assets: pose library, wasm and model bundle, into static/vendor
 #   make messages  refresh the gettext catalogs from the code (needs GNU gettext) and compile
 #   make run       prepare the database and demo data, serve on http://127.0.0.1:8000
@@ -44,7 +45,7 @@ PORT ?= 8000
 # a single Python process runs out of one core (make bench shows it).
 WORKERS ?= 2
 
-.PHONY: help install npm models static messages test lint run reminders worker sample bench clean distclean
+.PHONY: help install npm models static messages test test-clock lint run reminders worker sample bench clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -88,8 +89,14 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The whole clock matrix takes about 4 minutes here, so make test runs three contrasting instants
+# of it (a weekday morning, Tokyo midnight, a daylight-saving change); make test-clock all 15.
 test: install npm models static lint
 	$(BIN)/pytest
+	$(BIN)/python scripts/clock_matrix.py --quick
+
+test-clock: install
+	$(BIN)/python scripts/clock_matrix.py
 
 run: install npm models static
 	$(MANAGE) migrate --noinput

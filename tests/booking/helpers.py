@@ -1,4 +1,8 @@
-"""Dates the view tests can book: the views use the real clock, so pick days ahead of it."""
+"""Dates the view tests can book, counted from the tests' frozen clock (tests/conftest.py).
+
+The views read ``timezone.now()``, which every test has frozen at ``HIPCOACH_TEST_NOW`` (ticking
+from there): "today" and "a week ahead" below are that instant's, never the machine's.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,20 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.core.mail import EmailMessage
+from django.utils import timezone
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+def today() -> date:
+    """The tests' today in the clinic's zone (Tokyo)."""
+    return timezone.localtime(timezone.now(), TOKYO).date()
+
+
 def next_weekday(weekday: int = 2) -> date:
-    """That weekday at least a week ahead in Tokyo (well past the notice, inside the horizon)."""
-    today = datetime.now(TOKYO).date() + timedelta(days=7)
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
+    """That weekday 7 to 13 days after today in Tokyo (past the notice, inside the horizon)."""
+    ahead = today() + timedelta(days=7)
+    return ahead + timedelta(days=(weekday - ahead.weekday()) % 7)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import timezone
+from time_machine import Traveller
 
 from hipcoach.accounts.models import User
 from hipcoach.booking.actions import do_send_reminders
@@ -139,3 +141,17 @@ def test_now_must_be_an_iso_time_with_an_offset(db: None) -> None:
         run("--now", "tomorrow")
     with pytest.raises(CommandError, match="UTC offset"):
         run("--now", "2025-03-03T09:00")
+
+
+def test_without_now_the_command_counts_from_the_clock(
+    patient: User, clinician: User, clock: Traveller
+) -> None:
+    """As cron runs it: the 24 hours are counted from the clock (the tests' instant here)."""
+    starts = timezone.now() + timedelta(hours=25)
+    a = visit(patient, clinician, starts)
+    assert "sent 0 reminder(s)" in run()
+    clock.shift(timedelta(hours=2))
+    assert "sent 1 reminder(s)" in run()
+    a.refresh_from_db()
+    assert a.reminder_sent_at is not None
+    assert timedelta(hours=22) < starts - a.reminder_sent_at <= timedelta(hours=23)

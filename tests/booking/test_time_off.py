@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from time_machine import Traveller
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.booking.actions import do_add_time_off, do_book
@@ -21,7 +22,7 @@ from hipcoach.clinics.models import Clinic
 from people import make_user, signed_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from helpers import at, next_weekday
+from helpers import at, next_weekday, today
 
 pytestmark = pytest.mark.django_db
 
@@ -58,25 +59,28 @@ def test_time_off_is_read_in_the_clinics_zone_and_listed(clinician: User) -> Non
     assert "No time off planned." not in body
 
 
+def when(anchor: str, days: int, hour: int) -> str:
+    """``hour`` o'clock ``days`` after today or after a weekday a week ahead, in clinic time."""
+    day = today() if anchor == "today" else next_weekday()
+    return local(day + timedelta(days=days), hour)
+
+
+# "A day already past" is yesterday, counted from the tests' today: past by construction,
+# whatever instant the tests run at.
 @pytest.mark.parametrize(
     ("starts", "ends", "problem"),
     [
-        ((0, 12), (0, 9), "The end must be after the start."),
-        ((0, 9), (0, 9), "The end must be after the start."),
-        ((-9, 9), (1, 9), "The time off cannot start on a day already past."),
-        ((0, 9), (400, 9), "Time off can be at most a year long."),
+        (("ahead", 0, 12), ("ahead", 0, 9), "The end must be after the start."),
+        (("ahead", 0, 9), ("ahead", 0, 9), "The end must be after the start."),
+        (("today", -1, 9), ("today", 1, 9), "The time off cannot start on a day already past."),
+        (("today", -1, 23), ("ahead", 0, 9), "The time off cannot start on a day already past."),
+        (("ahead", 0, 9), ("ahead", 400, 9), "Time off can be at most a year long."),
     ],
 )
 def test_wrong_periods_are_a_400_with_a_message_and_nothing_saved(
-    clinician: User, starts: tuple[int, int], ends: tuple[int, int], problem: str
+    clinician: User, starts: tuple[str, int, int], ends: tuple[str, int, int], problem: str
 ) -> None:
-    day = next_weekday()
-    response = add(
-        signed_in(clinician),
-        clinician,
-        local(day + timedelta(days=starts[0]), starts[1]),
-        local(day + timedelta(days=ends[0]), ends[1]),
-    )
+    response = add(signed_in(clinician), clinician, when(*starts), when(*ends))
     assert response.status_code == 400
     body = response.content.decode()
     assert problem in body
@@ -90,12 +94,11 @@ def test_unreadable_or_missing_times_are_a_400(clinician: User) -> None:
     assert not TimeOff.objects.exists()
 
 
-def test_a_time_off_already_over_today_is_refused(clinician: User, clinic: Clinic) -> None:
-    now = timezone.localtime(timezone.now(), timezone.get_fixed_timezone(9 * 60))
-    if now.hour < 1:
-        pytest.skip("needs an hour of today behind us in Tokyo")
-    today = now.date()
-    response = add(signed_in(clinician), clinician, local(today, 0), f"{today}T00:30")
+def test_a_time_off_already_over_today_is_refused(clinician: User, clock: Traveller) -> None:
+    """Half an hour of today that is over: at 10:00 in Tokyo, whatever the tests' instant."""
+    clock.move_to(at(today(), 10))
+    day = today()
+    response = add(signed_in(clinician), clinician, local(day, 0), f"{day}T00:30")
     assert response.status_code == 400
     assert "This time is already over." in response.content.decode()
 

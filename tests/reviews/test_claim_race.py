@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from servers.clock import child_clock_env
+
 pytestmark = pytest.mark.slow
 HELPER = Path(__file__).with_name("claim_race.py")
 JOBS = 40
@@ -24,6 +26,7 @@ RACERS = 4
 def test_racing_workers_claim_each_job_exactly_once(tmp_path: Path) -> None:
     env = {
         **os.environ,
+        **child_clock_env(),  # the racers run on the tests' clock, as this process does
         "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
         "HIPCOACH_VAR": str(tmp_path),
     }

@@ -4,6 +4,9 @@ The browser tests serve it with the production settings (hashed, compressed stat
 the booking race with several worker processes, because within one process Django runs sync
 views one at a time and only separate processes, each with its own database connection, race
 for real.
+
+Every process started with ``server_env`` (the ``manage.py`` steps, uvicorn and its workers)
+runs on the tests' clock, not the machine's: see ``servers.clock``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from servers import free_port, wait_for_port
+from servers.clock import child_clock_env
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120
@@ -76,6 +80,7 @@ def server_env(
         HIPCOACH_VAR=str(var),
         HIPCOACH_ALLOWED_HOSTS="127.0.0.1",
         PYTHONUNBUFFERED="1",
+        **child_clock_env(),
         **extra,
     )
     return env
