@@ -20,7 +20,7 @@ from django.utils import translation
 from coach.assessment import Side
 from coach.events import SetRecord
 from hipcoach.accounts.models import User
-from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.actions import do_check_in, do_save_health_profile
 from hipcoach.checkin.screening import Answers
 from hipcoach.practice.actions import do_record_set, do_start_session
 
@@ -252,13 +252,12 @@ def test_japanese_pages_show_no_english(patient: User, clinician: User) -> None:
     client = Client()
     assert english_left_in(client.get("/ja/login/").content.decode()) == set()
     client.force_login(patient)
-    stop = do_check_in(patient, Answers(pain_now=3, symptoms={"leg_coldness": "left"}))
     standing = do_check_in(patient, Answers(pain_now=3, yes=frozenset({"cannot_kneel"})))
     urls = (
         "/ja/",
         "/ja/history/",
         "/ja/check-in/",
-        f"/ja/check-in/{stop.pk}/",
+        "/ja/health/",
         f"/ja/check-in/{standing.pk}/",
         f"/ja/sessions/{session.pk}/",
         f"/ja/sessions/{session.pk}/live/",
@@ -269,12 +268,29 @@ def test_japanese_pages_show_no_english(patient: User, clinician: User) -> None:
         "/ja/account/delete/",
         "/ja/learn/",
     )
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert english_left_in(response.content.decode()) == set(), url
+
+    def japanese_only(urls: tuple[str, ...]) -> None:
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert english_left_in(response.content.decode()) == set(), url
+
+    japanese_only(urls)
+    # A danger sign: the stopped home page and the advice, then the clinic's side of it.
+    stop = do_check_in(patient, Answers(pain_now=3, symptoms={"leg_coldness": "left"}))
+    do_save_health_profile(patient, patient, {"hip_replacement": "left"})
+    ask = do_check_in(patient, Answers(pain_now=3))
+    assert ask.level == "no_stretch"
+    japanese_only(("/ja/", f"/ja/check-in/{stop.pk}/", f"/ja/check-in/{ask.pk}/"))
     client.force_login(clinician)
-    assert english_left_in(client.get("/ja/").content.decode()) == set()
+    japanese_only(
+        (
+            "/ja/",
+            f"/ja/clinic/patients/{patient.pk}/",
+            f"/ja/clinic/stops/{stop.raised_stops.get().pk}/",
+            f"/ja/clinic/patients/{patient.pk}/health/",
+        )
+    )
 
 
 def test_every_page_each_role_opens_is_japanese(two_clinics: Any) -> None:

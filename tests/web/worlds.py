@@ -55,7 +55,7 @@ def make_clinic(tag: str, first_name: str) -> ClinicWorld:
     checkin = do_check_in(patient, Answers(pain_now=4, symptoms={"leg_coldness": "left"}))
     # Seen and cleared by the clinician, so the patient's own pages and sockets stay open.
     stop = do_review_stop(
-        clinician, checkin.raised_stops.get(), "Called; GP checked it.", clear=True
+        clinician, checkin.raised_stops.get(), "電話済み。かかりつけ医が確認。", clear=True
     )
     do_check_in(patient, Answers(pain_now=3))  # after the clearance: a quiet day
     known = KnownSign.objects.create(patient=patient, rule_id="cold_leg_long_standing")
