@@ -22,6 +22,8 @@ from django.test import Client
 
 from coach.landmarks import PoseFrame, frame_to_dict
 from hipcoach.accounts.models import Role, User
+from hipcoach.checkin.actions import do_check_in
+from hipcoach.checkin.screening import Answers
 from hipcoach.live.routing import websocket_urlpatterns
 from hipcoach.progress.models import ChairStandResult
 from pose import landmark_file
@@ -99,7 +101,27 @@ def cues(replies: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def patient(db: None) -> User:
-    return User.objects.create_user(username="pat", password="x", role=Role.PATIENT)
+    """A patient who checked in today: the test needs it (docs/safety.md)."""
+    user = User.objects.create_user(username="pat", password="x", role=Role.PATIENT)
+    do_check_in(user, Answers(pain_now=2))
+    return user
+
+
+def test_no_test_starts_without_todays_check_in(db: None) -> None:
+    newcomer = User.objects.create_user(username="new", password="x", role=Role.PATIENT)
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        comm = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/chair-stand/")
+        comm.scope["user"] = newcomer
+        await comm.connect(timeout=5)
+        said = await comm.receive_json_from(timeout=5)
+        closed = await comm.receive_output(timeout=5)
+        return said, closed
+
+    said, closed = asyncio.run(scenario())
+    assert said == {"type": "stopped", "url": "/en/check-in/?for=chair_stand"}
+    assert closed == {"type": "websocket.close", "code": 4409}
+    assert not ChairStandResult.objects.exists()
 
 
 def test_go_then_five_real_stands_are_counted_and_stored_when_the_30_seconds_are_up(

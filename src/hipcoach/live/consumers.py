@@ -19,7 +19,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 
-from hipcoach.checkin.gate import Activity, gate_for
+from hipcoach.checkin.gate import Activity, Reason, gate_for
 from hipcoach.practice.access import access_own_session_by_id
 from hipcoach.practice.live import LiveError, LiveSession
 from hipcoach.progress.live_chair import LiveChairStand
@@ -32,12 +32,24 @@ CLOSE_STOPPED = 4409
 
 
 class Halted(Exception):
-    """A stop holds (or the surgeon has not cleared the stretch): no exercise over this socket."""
+    """No exercise over this socket: a stop holds, the surgeon has not cleared the stretch, or
+    (for a new chair-stand test) there is no check-in today. ``url`` explains or fixes it."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
-def _check_gate(user: Any, activity: Activity) -> None:
-    if gate_for(user, activity).halts:
-        raise Halted
+def _check_gate(user: Any, activity: Activity, language: str) -> None:
+    """A session already started on a fresh check-in carries on after the check-in ages (a
+    reconnect); a chair-stand test starts anew on each socket, so it needs the check-in."""
+    gate = gate_for(user, activity)
+    if gate.allowed or (activity is Activity.STRETCH and not gate.halts):
+        return
+    with translation.override(language or user.language or "en"):
+        if gate.reason is Reason.NEEDS_CHECKIN:
+            raise Halted(reverse("checkin:new") + "?for=chair_stand")
+        raise Halted(reverse("home"))
 
 
 class Runtime(Protocol):
@@ -54,7 +66,7 @@ class Runtime(Protocol):
 
 def _open_session(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
     session = access_own_session_by_id(user, int(kwargs["pk"]))
-    _check_gate(user, Activity.STRETCH)
+    _check_gate(user, Activity.STRETCH, kwargs.get("language") or session.language)
     live = LiveSession(session)
     return live, live.hello()
 
@@ -62,7 +74,7 @@ def _open_session(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str,
 def _open_chair_stand(user: Any, kwargs: dict[str, Any]) -> tuple[Runtime, dict[str, Any]]:
     if not user.is_patient:
         raise Http404
-    _check_gate(user, Activity.CHAIR_STAND)
+    _check_gate(user, Activity.CHAIR_STAND, kwargs.get("language") or user.language)
     live = LiveChairStand(user, language=kwargs.get("language") or user.language)
     return live, live.hello()
 
@@ -86,11 +98,11 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         except (Http404, ValueError):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        except Halted:
+        except Halted as halted:
             # Accepted first, so the browser reads why and where to go (a refusal before
             # accepting reaches it as a bare HTTP 403).
             await self.accept()
-            await self._send({"type": "stopped", "url": _home_url(kwargs["language"])})
+            await self._send({"type": "stopped", "url": halted.url})
             await self.close(code=CLOSE_STOPPED)
             return
         await self.accept()
@@ -136,11 +148,6 @@ class LiveConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
     async def _send(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(content, separators=(",", ":"), ensure_ascii=False))
-
-
-def _home_url(language: str) -> str:
-    with translation.override(language or "en"):
-        return reverse("home")
 
 
 def _query_language(scope: dict[str, Any]) -> str:
