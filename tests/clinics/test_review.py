@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.checkin.actions import do_check_in, do_review_stop
-from hipcoach.checkin.models import CheckIn
 from hipcoach.checkin.screening import Answers
 from hipcoach.clinics.models import Clinic
 from hipcoach.clinics.review import PatientRow, patient_rows

@@ -259,7 +259,8 @@ def test_signs_the_clinician_accepts_as_usual_are_recorded_but_stop_no_more(
     assert "You can stretch today" in result
     assert "Your clinician knows about these" in result
     latest = CheckIn.objects.first()
-    assert latest is not None and latest.known == ["cold_leg_long_standing"]
+    assert latest is not None
+    assert latest.known == ["cold_leg_long_standing"]
     # Anything more still stops: a cold leg that is also painful is a doctor-today sign.
     check_in(client, leg_coldness="left", leg_pain="on")
     assert Stop.objects.filter(cleared_at__isnull=True).get().level == "urgent"
