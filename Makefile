@@ -89,8 +89,8 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The whole clock matrix takes about 4 minutes here, so make test runs three contrasting instants
-# of it (a weekday morning, Tokyo midnight, a daylight-saving change); make test-clock all 15.
+# The whole clock matrix takes 4 to 6 minutes here, so make test runs three contrasting instants
+# of it (a Saturday, Tokyo midnight, a daylight-saving change); make test-clock all 15.
 test: install npm models static lint
 	$(BIN)/pytest
 	$(BIN)/python scripts/clock_matrix.py --quick
