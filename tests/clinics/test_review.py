@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.checkin.actions import do_check_in, do_review_stop
@@ -17,8 +16,9 @@ from hipcoach.clinics.review import PatientRow, patient_rows
 from hipcoach.practice.actions import do_create_program, do_finish_session, do_start_session
 from hipcoach.practice.models import Program, StretchSession
 from people import make_user, signed_in
+from servers.clock import start_instant
 
-NOW = timezone.now()
+NOW = start_instant()  # the frozen clock's instant (tests/conftest.py)
 
 
 def person(clinic: Clinic, name: str, *, per_week: int = 7, since_days: int = 30) -> User:
