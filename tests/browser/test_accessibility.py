@@ -47,6 +47,7 @@ PAGES = [
     "history",
     "progress",
     "chair_camera",
+    "chair_manual",
 ]
 Audit = Callable[[str, str], Violations]
 
@@ -112,6 +113,9 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     b.goto(f"/{lang}/progress/chair-stand/camera/")
     expect(page.locator("#stand-start")).to_be_visible()
     results["chair_camera"] = run_axe(b)
+    b.goto(f"/{lang}/progress/chair-stand/")
+    expect(page.locator("#id_used_hands")).to_be_visible()
+    results["chair_manual"] = run_axe(b)
     b.watch.assert_local()
 
 

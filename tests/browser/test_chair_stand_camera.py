@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_harness import OpenBrowser, make_y4m
+from browser_harness import OpenBrowser, low_contrast, make_y4m, report, run_axe, serious
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_data]
@@ -56,3 +56,23 @@ def test_the_camera_counts_stands_in_the_browser(
     assert int(b.text("#stand-result-count")) >= 2  # the score: arms crossed, so all count
     expect(page.locator("#stand-hands")).to_be_hidden()
     b.watch.assert_local()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_both_chair_stand_pages_pass_axe(open_browser: OpenBrowser, lang: str) -> None:
+    b = open_browser()
+    page = b.page
+    b.sign_in(lang)
+    b.goto(f"/{lang}/check-in/?for=chair_stand")
+    page.check("#id_pain_now_2")
+    page.click("form.checkin button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/check-in/\d+/"), timeout=30_000)
+    for path, ready in (
+        ("chair-stand/", "#id_used_hands"),
+        ("chair-stand/camera/", "#stand-start"),
+    ):
+        b.goto(f"/{lang}/progress/{path}")
+        expect(page.locator(ready)).to_be_visible()
+        violations = run_axe(b)
+        found = serious(violations) + low_contrast(violations)
+        assert not found, f"axe on {path} ({lang}):\n{report(found)}"
