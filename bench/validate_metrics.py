@@ -31,22 +31,26 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 # unoccluded) or the far one (partly hidden behind the body).
 BATCH1_SIDES: Mapping[str, tuple[str, str]] = {
     # Faces image-left, so her left side is toward the camera; the rear (kneeling) thigh comes out
-    # of the shorts in front of the body while the front thigh is partly hidden behind it: the
-    # kneeling leg is the near one, her left. Same woman and set-up in all four frames.
+    # of the shorts in front of the body while the front thigh is partly hidden behind it, and the
+    # knee rests lower in the picture (nearer) than the front foot: the kneeling leg is the near
+    # one, her left. Same woman and set-up in all four frames and the clip.
     "half_kneeling/cornell_kneeling_hip_flexor_f0150.jpg": ("left", "by eye"),
     "half_kneeling/cornell_kneeling_hip_flexor_f0300.jpg": ("left", "by eye"),
     "half_kneeling/cornell_kneeling_hip_flexor_f0450.jpg": ("left", "by eye"),
     "half_kneeling/cornell_kneeling_hip_flexor_f0550.jpg": ("left", "by eye"),
     "videos/cornell_kneeling_hip_flexor.mp4": ("left", "by eye"),
-    # The source's own instructions (free-exercise-db exercises/Kneeling_Hip_Flexor.json): "bring
-    # your right knee up so the bottom of your foot is on the floor and extend your left leg out
-    # behind you". The photos agree: seen from behind on his right, his right hand rests on the
-    # right hip just above the front thigh.
-    "half_kneeling/fedb_Kneeling_Hip_Flexor_0.jpg": ("left", "source's instructions + by eye"),
-    "half_kneeling/fedb_Kneeling_Hip_Flexor_1.jpg": ("left", "source's instructions + by eye"),
+    # Seen from behind on his right (his back and right arm face the camera), kneeling along a
+    # mat that runs away from the camera: the knee pad lies on the mat's near half, his right, and
+    # the front foot on its far half, so his right knee is down. The source's written
+    # instructions (free-exercise-db exercises/Kneeling_Hip_Flexor.json: "bring your right knee
+    # up ... extend your left leg out behind you") describe the other side; the photos show the
+    # mirror of the text. Both photos show the same legs.
+    "half_kneeling/fedb_Kneeling_Hip_Flexor_0.jpg": ("right", "by eye, from the mat; less certain"),
+    "half_kneeling/fedb_Kneeling_Hip_Flexor_1.jpg": ("right", "by eye, from the mat; less certain"),
     # Faces image-right, so her right side is toward the camera; the kneeling thigh hangs straight
-    # down in front of the body while the front thigh starts behind the shirt: right knee down.
-    # The least certain label here (oblique view, black leggings on both legs).
+    # down in front of the body while the front thigh starts behind the shirt, and the knee rests
+    # nearer the mat's front edge than the front foot: right knee down. Black leggings on both
+    # legs make it less certain.
     "half_kneeling/musclewiki_hip_flexor_f0000.jpg": ("right", "by eye, less certain"),
     "half_kneeling/musclewiki_hip_flexor_f0160.jpg": ("right", "by eye, less certain"),
     "videos/musclewiki_hip_flexor.mp4": ("right", "by eye, less certain"),
