@@ -12,6 +12,7 @@
 #   make worker    analyse uploaded videos in a separate process (HIPCOACH_TASK_QUEUE=worker)
 #   make sample    analyse a sample clip with the CLI
 #   make bench     the benchmarks (engine, video analysis, live socket, progress page, PDF)
+#   make validate  the engine's accuracy on the shared photos and videos (docs/accuracy.md)
 #   make clean     caches and built models; `make distclean` also .venv and node_modules
 
 SHELL := bash
@@ -45,7 +46,7 @@ PORT ?= 8000
 # a single Python process runs out of one core (make bench shows it).
 WORKERS ?= 2
 
-.PHONY: help install npm models static messages test test-clock lint run reminders worker sample bench clean distclean
+.PHONY: help install npm models static messages test test-clock lint run reminders worker sample bench validate clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -128,6 +129,11 @@ bench: install npm models static
 	$(BIN)/python bench/live_load.py
 	$(BIN)/python bench/progress_charts.py
 	$(BIN)/python bench/report_pdf.py
+
+# Pose landmarks are cached in var/validate-cache, so after the first run (a few minutes) only
+# the engine runs again; VALIDATE_ARGS=--no-cache estimates them afresh.
+validate: install npm models
+	$(BIN)/python bench/validate.py $(VALIDATE_ARGS)
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache build out
