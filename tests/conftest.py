@@ -34,6 +34,7 @@ from servers.clock import start_instant  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_POSES = REPO_ROOT.parent / "shared" / "data" / "poses"
+SHARED_POSES2 = REPO_ROOT.parent / "shared" / "data" / "poses2"
 
 
 def shared_data() -> Path:
@@ -43,9 +44,21 @@ def shared_data() -> Path:
     return SHARED_POSES
 
 
+def shared_data2() -> Path:
+    """The second batch (at home, in a gym, from the front), kept apart from the first."""
+    if not SHARED_POSES2.is_dir():
+        pytest.skip("../shared/data/poses2 is absent: these tests need the second pose batch")
+    return SHARED_POSES2
+
+
 @pytest.fixture(scope="session")
 def pose_data() -> Path:
     return shared_data()
+
+
+@pytest.fixture(scope="session")
+def pose_data2() -> Path:
+    return shared_data2()
 
 
 @pytest.fixture(scope="session")
