@@ -213,6 +213,7 @@ def judge_photo(label: Label, path: Path, cache: PoseCache, analyzer: Analyzer) 
         "expected_side": label.side,
         "side_from": label.side_how,
         "hovering_knee": label.hovering_knee,
+        "expected_pelvis": label.pelvis,
         "engine": answer,
         "pose_s": round(pose_s, 2),
     }
@@ -397,6 +398,7 @@ def summarise(photos: list[dict[str, Any]], videos: list[dict[str, Any]]) -> dic
                 for p in stretch
             ]
         ),
+        "pelvis_shift": pelvis_summary(recognised),
         "false_positives_photos": {
             "overall": rate(sum(p["engine"]["in_position"] for p in others), len(others)),
             "by_kind": grouped_rates((p["kind"], p["engine"]["in_position"]) for p in others),
@@ -416,6 +418,30 @@ def summarise(photos: list[dict[str, Any]], videos: list[dict[str, Any]]) -> dic
     }
     summary.update(_video_summary(videos))
     return summary
+
+
+def pelvis_summary(recognised: list[dict[str, Any]]) -> dict[str, Any]:
+    """On recognised stretch photos whose label names the pelvis: is the shift judged right?
+
+    A photo labelled as shifted forward should not get ``pelvis_not_forward``; a set-up photo
+    (pelvis neutral) should.
+    """
+    shifted = [p for p in recognised if p.get("expected_pelvis") == "forward"]
+    neutral = [p for p in recognised if p.get("expected_pelvis") == "neutral"]
+
+    def flagged(p: dict[str, Any]) -> bool:
+        return "pelvis_not_forward" in p["engine"]["faults"]
+
+    return {
+        "shift_seen_when_shifted": rate(sum(not flagged(p) for p in shifted), len(shifted)),
+        "missing_shift_named_at_setup": rate(sum(flagged(p) for p in neutral), len(neutral)),
+        "misjudged": {
+            p["file"]: f"{p['expected_pelvis']}, rear hip extension "
+            f"{p['engine']['angles'].get('rear_hip_extension')} deg"
+            for p in [*shifted, *neutral]
+            if flagged(p) != (p["expected_pelvis"] == "neutral")
+        },
+    }
 
 
 def _short_answer(answer: dict[str, Any]) -> str:
@@ -497,6 +523,14 @@ def report_lines(out: dict[str, Any]) -> Iterator[str]:
         f"recognised {_pct(m['flipped_when_both_recognised'])}; mirror side right "
         f"{_pct(m['mirror_side_correct'])}"
     )
+    ps = s["pelvis_shift"]
+    yield (
+        f"Pelvis shift on recognised photos: seen when labelled shifted "
+        f"{_pct(ps['shift_seen_when_shifted'])}; named as missing at set-up "
+        f"{_pct(ps['missing_shift_named_at_setup'])}"
+    )
+    for name, why in ps["misjudged"].items():
+        yield f"    misjudged: {name} ({why})"
     fp = s["false_positives_photos"]
     yield f"Other poses and lunges taken as in position: {_pct(fp['overall'])}"
     yield from _table("by kind", fp["by_kind"])

@@ -72,6 +72,12 @@ _HOVERING = re.compile(
 _RANGE = re.compile(r"~?(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*s\b")
 # Only "hold"/"holds": "holding controllers", "holding a chair" name objects, not the stretch.
 _HOLD_WORD = re.compile(r"\bholds?\b", re.IGNORECASE)
+# The pelvis shift a stretch picture's pose text names: moved forward into the stretch, or the
+# set-up before it. Anything else (a pelvic-tilt cue, a transition, a variant) is left unsaid.
+_SHIFTED = re.compile(
+    r"pelvis (?:shifted )?forward|hips (?:shifted )?forward|stretch hold", re.IGNORECASE
+)
+_NEUTRAL = re.compile(r"\bset-?up\b|before pelvis shift|pelvis neutral", re.IGNORECASE)
 _VIEW_IN_TEXT = re.compile(r"\b(oblique-front|front-oblique|side|front|oblique)[ -]view\b", re.I)
 
 
@@ -91,6 +97,7 @@ class Label:
     side: str | None  # the person's own stretched side: left, right, both, none; None unknown
     side_how: str  # where ``side`` comes from
     hovering_knee: bool
+    pelvis: str | None  # stretch pictures: "forward" (shifted into the stretch) or "neutral"
     pose: str
     apparent_form: str
 
@@ -154,13 +161,28 @@ def label_from_row(batch: str, row: Mapping[str, str]) -> Label:
         view=parse_view(row.get("view", "") or "", pose),
         view_text=(row.get("view", "") or "").strip(),
         source=row.get("source_repo", "") or "",
-        clip=Path(row.get("source_path", "") or file).stem,
+        clip=_clip(row.get("source_path", "") or file),
         side=side,
         side_how=how,
         hovering_knee=kind == "lunge" and bool(_HOVERING.search(pose)),
+        pelvis=_pelvis(pose) if kind == "stretch" and media == "image" else None,
         pose=pose,
         apparent_form=form,
     )
+
+
+def _clip(source_path: str) -> str:
+    """The recording a picture comes from; "exercises/Kneeling_Hip_Flexor/0.jpg" is the folder."""
+    path = Path(source_path)
+    return path.parent.name if path.stem.isdigit() and path.parent.name else path.stem
+
+
+def _pelvis(pose: str) -> str | None:
+    if _SHIFTED.search(pose):
+        return "forward"
+    if _NEUTRAL.search(pose):
+        return "neutral"
+    return None
 
 
 def _side(

@@ -110,6 +110,8 @@ def test_a_stretch_video_without_a_timeline_is_not_timed_and_the_table_overrides
 def test_labels_of_both_batches_become_expectations() -> None:
     second = vm.label_from_row("poses2", _row(stretched_side="left"))
     assert (second.kind, second.side, second.view, second.clip) == ("stretch", "left", "side", "x")
+    fedb = vm.label_from_row("poses", _row(source_path="exercises/Kneeling_Hip_Flexor/0.jpg"))
+    assert fedb.clip == "Kneeling_Hip_Flexor"
     first = vm.label_from_row(
         "poses", _row(file="half_kneeling/cornell_kneeling_hip_flexor_f0300.jpg")
     )
@@ -258,6 +260,39 @@ def test_the_summary_counts_recall_sides_mirrors_and_false_positives() -> None:
     assert holds["good_form_share_of_labelled_hold"] == 0.4
     assert holds["good_form_outside_labelled_s"] == 1.0
     assert s["false_positives_videos"]["with_good_form_time"] == {"n": 1, "hits": 1, "rate": 1.0}
+
+
+def test_the_pelvis_shift_is_checked_where_the_label_names_it() -> None:
+    def photo(pelvis: str | None, faults: list[str]) -> dict[str, Any]:
+        engine = {"faults": faults, "angles": {"rear_hip_extension": 10.0}}
+        return {"file": f"{pelvis}-{faults}", "expected_pelvis": pelvis, "engine": engine}
+
+    summary = validate.pelvis_summary(
+        [
+            photo("forward", []),
+            photo("forward", ["pelvis_not_forward"]),  # a shift the engine did not see
+            photo("neutral", ["pelvis_not_forward"]),
+            photo("neutral", ["trunk_leaning_back"]),  # a set-up taken as the stretch
+            photo(None, ["pelvis_not_forward"]),  # the label does not say
+        ]
+    )
+    assert summary["shift_seen_when_shifted"] == {"n": 2, "hits": 1, "rate": 0.5}
+    assert summary["missing_shift_named_at_setup"] == {"n": 2, "hits": 1, "rate": 0.5}
+    assert sorted(summary["misjudged"]) == [
+        "forward-['pelvis_not_forward']",
+        "neutral-['trunk_leaning_back']",
+    ]
+    words = {
+        "half-kneeling hip-flexor stretch hold": "forward",
+        "stretch: pelvis shifted forward, hands on hips": "forward",
+        "psoas stretch set-up, pelvis neutral": "neutral",
+        "just lowered onto rear knee (before pelvis shift)": "neutral",
+        "forward weight shift into the stretch": None,
+    }
+    for pose, expected in words.items():
+        assert vm.label_from_row("poses2", _row(pose=pose, stretched_side="right")).pelvis == (
+            expected
+        ), pose
 
 
 @pytest.mark.real_data
