@@ -21,6 +21,7 @@ import itertools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -605,6 +606,31 @@ def _video_line(v: dict[str, Any]) -> str:
 # -- main -----------------------------------------------------------------------------------------
 
 
+ENGINE_PATHS = ("src/coach", "src/pose", "src/hipcoach/analysis.py")
+
+
+def engine_version() -> dict[str, Any]:
+    """The last commit that touched the engine and whether it has uncommitted changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "log", "-1", "--format=%h %cs", "--", *ENGINE_PATHS],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", *ENGINE_PATHS],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "uncommitted_changes": None}
+    return {"commit": commit, "uncommitted_changes": bool(dirty)}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding poses/…")
@@ -665,6 +691,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "model": args.model,
         "model_sha256": cache.model_sha,
         "protocol": protocol.id,
+        "engine": engine_version(),
         "data": batches,
         "timing": {
             "wall_s": round(wall, 1),
@@ -692,6 +719,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
     args = build_parser().parse_args(argv)
     out = run(args)
+    engine = out["engine"]
+    print(
+        f"Engine: {engine['commit']}"
+        + (" (with uncommitted changes)" if engine["uncommitted_changes"] else "")
+        + f"; pose model {out['model']}\n"
+    )
     for line in report_lines(out):
         print(line)
     t = out["timing"]
