@@ -26,9 +26,12 @@ from typing import Any
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png"})
 
 # Batch 1 (../shared/data/poses) has no stretched_side column, and its pose texts do not say which
-# knee is down, so the stretch material was labelled here by looking at each picture: the camera
-# sees the side the person faces toward it, and the kneeling leg is either the near leg (in front,
-# unoccluded) or the far one (partly hidden behind the body).
+# knee is down, so its stretch material was labelled here by looking at each picture: someone
+# facing image-left shows the camera their left side (facing right, their right), and the
+# kneeling leg is either the near leg (in front, lower in the picture) or the far one (partly
+# hidden behind the body). Labelled from the pictures, never from the engine's answers (the
+# Kneeling_Hip_Flexor photos were first labelled from the source's text; when the engine disagreed
+# they were looked at again, and the mat under them decided).
 BATCH1_SIDES: Mapping[str, tuple[str, str]] = {
     # Faces image-left, so her left side is toward the camera; the rear (kneeling) thigh comes out
     # of the shorts in front of the body while the front thigh is partly hidden behind it, and the
