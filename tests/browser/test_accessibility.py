@@ -40,7 +40,6 @@ PAGES = [
     "login",
     "home",
     "checkin",
-    "checkin_stop",
     "live",
     "live_timer",
     "summary",
@@ -48,6 +47,9 @@ PAGES = [
     "progress",
     "chair_camera",
     "chair_manual",
+    "checkin_stop",
+    "home_stopped",
+    "stop_review",
 ]
 Audit = Callable[[str, str], Violations]
 
@@ -62,14 +64,8 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     b.sign_in(lang)
     results["home"] = run_axe(b)
 
-    # The check-in, and the page a red flag leads to (a cold leg: see care, no stretch).
     b.goto(f"/{lang}/check-in/")
     results["checkin"] = run_axe(b)
-    page.check("#id_pain_now_3")
-    page.check("#id_leg_coldness_1")
-    page.click("form.checkin button[type=submit]")
-    expect(page.locator(".alert")).to_be_visible()
-    results["checkin_stop"] = run_axe(b)
     b.goto(f"/{lang}/")
 
     # The page's clock is Playwright's from here on: it runs as usual until the walk moves it
@@ -116,6 +112,31 @@ def walk(b: Browser, lang: str, results: dict[str, Violations]) -> None:
     b.goto(f"/{lang}/progress/chair-stand/")
     expect(page.locator("#id_used_hands")).to_be_visible()
     results["chair_manual"] = run_axe(b)
+
+    # A red flag last (a cold leg: see the clinician, no stretch): the advice, then the home
+    # page that holds until a clinician clears it, then the clinician's side, who clears it.
+    b.goto(f"/{lang}/check-in/")
+    page.check("#id_pain_now_3")
+    page.check("#id_leg_coldness_1")
+    page.click("form.checkin button[type=submit]")
+    expect(page.locator(".alert")).to_be_visible()
+    results["checkin_stop"] = run_axe(b)
+    b.goto(f"/{lang}/")
+    expect(page.locator("#stopped-heading")).to_be_visible()
+    expect(page.locator("a[href*='check-in']")).to_have_count(0)
+    results["home_stopped"] = run_axe(b)
+    page.context.clear_cookies()
+    b.sign_in(lang, username="demo-clinician")
+    page.click("a[href*='/clinic/stops/']")
+    expect(page.locator("#id_note")).to_be_visible()
+    results["stop_review"] = run_axe(b)
+    page.fill("#id_note", "Called: a cold foot for years, GP checked it.")
+    page.check("input[name=decision][value=clear]")
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/{lang}/clinic/patients/\d+/$"), timeout=30_000)
+    page.context.clear_cookies()
+    b.sign_in(lang)
+    expect(page.locator("#stopped-heading")).to_have_count(0)
     b.watch.assert_local()
 
 

@@ -189,6 +189,12 @@ class HealthProfileForm(_ProfileForm):
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def radio_fields(self) -> list[forms.BoundField]:
+        return [self["hip_replacement"], self["hip_approach"]]
+
+    def flag_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in HealthProfile.FLAGS]
+
 
 class StopReviewForm(forms.Form):
     note = forms.CharField(
