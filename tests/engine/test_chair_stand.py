@@ -822,10 +822,7 @@ def test_every_chair_stand_cue_is_used() -> None:
 
 def test_cue_texts_in_both_languages() -> None:
     assert chair_stand_cue_text(Cue("cross_arms")).startswith("Cross your arms")
-    assert (
-        chair_stand_cue_text(Cue("cross_arms"), "ja")
-        == "両腕を胸の前で組みましょう。"
-    )
+    assert chair_stand_cue_text(Cue("cross_arms"), "ja") == "両腕を胸の前で組みましょう。"
     assert chair_stand_cue_text(Cue("seconds_left", (("seconds", "10"),)), "ja") == "残り10秒です。"
     assert "picture" in chair_stand_cue_text(Cue("cant_see_you"))
 
