@@ -15,7 +15,7 @@ import time_machine
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.core import mail
-from django.test import Client
+from test_checkin import check_in
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.checkin.actions import (
@@ -31,19 +31,7 @@ from hipcoach.practice.actions import do_start_session
 from hipcoach.practice.models import StretchSession
 from people import make_user, signed_in
 
-QUIET = {
-    "pain_now": "2",
-    "leg_coldness": "none",
-    "leg_swelling": "none",
-    "numbness_tingling": "none",
-    "weakness": "none",
-    "walking_discomfort": "none",
-}
 OnCommit = Callable[..., Any]
-
-
-def check_in(client: Client, lang: str = "en", **changes: str) -> Any:
-    return client.post(f"/{lang}/check-in/", {**QUIET, **changes})
 
 
 def connect(user: User, path: str) -> tuple[bool, list[dict[str, Any]], int | None]:
@@ -167,6 +155,20 @@ def test_the_clinic_is_emailed_within_the_request_in_each_clinicians_language(
     assert "危険サイン" in japanese.subject
     assert "090-1234-5678" in japanese.body
     assert Stop.objects.get().notified == 2
+    assert "/clinic/patients/" not in english.body  # no site address set: no link
+
+
+def test_the_email_links_to_the_patients_page_when_the_site_is_known(
+    patient: User,
+    clinician_ja: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    settings.HIPCOACH_SITE_URL = "https://clinic.example/"
+    with django_capture_on_commit_callbacks(execute=True):
+        check_in(signed_in(patient), fever="on")
+    (email,) = mail.outbox
+    assert f"https://clinic.example/ja/clinic/patients/{patient.pk}/" in email.body
 
 
 def test_a_stop_stays_new_until_acknowledged_with_a_note(

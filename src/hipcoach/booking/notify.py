@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hipcoach.booking.display import shown
 from hipcoach.booking.invite import invite
 from hipcoach.booking.models import Appointment
+from hipcoach.links import site_link
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +41,8 @@ def _subject(kind: Notice, clinic: str) -> str:
 
 
 def manage_url(appointment: Appointment, language: str) -> str:
-    """The absolute address of the appointment's page in ``language``; "" with no site set.
-
-    Email is read outside the site, so a relative link would lead nowhere: without
-    HIPCOACH_SITE_URL the email leaves the link out and says where to look instead.
-    """
-    site = str(getattr(settings, "HIPCOACH_SITE_URL", "") or "").strip().rstrip("/")
-    if not site:
-        return ""
-    with translation.override(language):
-        return site + reverse("booking:done", args=[appointment.pk])
+    """The absolute address of the appointment's page in ``language``; "" with no site set."""
+    return site_link("booking:done", [appointment.pk], language)
 
 
 def message(appointment: Appointment, kind: Notice) -> EmailMessage:

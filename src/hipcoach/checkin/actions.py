@@ -130,7 +130,7 @@ def do_save_health_profile(
             patient.phone = phone
             patient.save(update_fields=["phone"])
         before = current_profile(patient)
-        fields = {name: values[name] for name in _PROFILE_FIELDS if name in values}
+        fields = {name: values[name] for name in HealthProfile.FIELDS if name in values}
         if before is not None and all(getattr(before, k) == v for k, v in fields.items()):
             return None
         profile = HealthProfile(patient=patient, changed_by=changed_by, created_at=now, **fields)
@@ -145,15 +145,6 @@ def do_save_health_profile(
                 profile=profile,
             )
     return profile
-
-
-_PROFILE_FIELDS = (
-    "hip_replacement",
-    "hip_approach",
-    "hip_replacement_date",
-    "surgeon_cleared",
-    *HealthProfile.FLAGS,
-)
 
 
 def do_review_stop(

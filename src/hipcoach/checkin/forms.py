@@ -143,17 +143,7 @@ class HealthProfileForm(_ProfileForm):
 
     class Meta:
         model = HealthProfile
-        fields = [
-            "hip_replacement",
-            "hip_approach",
-            "hip_replacement_date",
-            "surgeon_cleared",
-            "osteoporosis",
-            "pregnancy",
-            "balance_problems",
-            "knee_problems",
-            "cancer_history",
-        ]
+        fields = HealthProfile.FIELDS
         widgets = {
             "hip_replacement": forms.RadioSelect,
             "hip_approach": forms.RadioSelect,

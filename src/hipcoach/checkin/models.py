@@ -104,6 +104,8 @@ class HealthProfile(models.Model):
         ordering = ["-created_at", "-id"]
 
     FLAGS = ("osteoporosis", "pregnancy", "balance_problems", "knee_problems", "cancer_history")
+    # What the patient or clinician answers (the rest is who and when).
+    FIELDS = ("hip_replacement", "hip_approach", "hip_replacement_date", "surgeon_cleared", *FLAGS)
 
     def facts(self) -> frozenset[str]:
         """The profile's part of the screening facts (screening.PROFILE_FACTS)."""

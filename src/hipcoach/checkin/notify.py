@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hipcoach.accounts.models import Role, User
 from hipcoach.booking.display import shown
 from hipcoach.checkin.models import Stop
+from hipcoach.links import site_link
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +33,6 @@ def level_name(level: str) -> str:
     return names.get(level, level)
 
 
-def _site_link(patient: User, language: str) -> str:
-    site = str(getattr(settings, "HIPCOACH_SITE_URL", "") or "").strip().rstrip("/")
-    if not site:
-        return ""
-    with translation.override(language):
-        return site + reverse("clinics:patient", args=[patient.pk])
-
-
 def message(stop: Stop, clinician: User) -> EmailMessage:
     patient = stop.patient
     language = "ja" if (clinician.language or "").startswith("ja") else "en"
@@ -53,7 +44,7 @@ def message(stop: Stop, clinician: User) -> EmailMessage:
             "level": level_name(stop.level),
             "emergency": stop.level == "emergency",
             "when": shown(stop.created_at, zone, clinic_zone),
-            "link": _site_link(patient, language),
+            "link": site_link("clinics:patient", [patient.pk], language),
         }
         body = render_to_string("checkin/email/stop.txt", context)
         subject = _("Danger sign reported by %(patient)s: %(level)s") % {
