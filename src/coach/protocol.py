@@ -72,6 +72,31 @@ class PositionSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class FramingSettings:
+    """Is the camera set up so that the engine can judge? (coach/framing.py, [framing])."""
+
+    edge: float
+    min_part_visibility: float
+    min_leg: Band
+    max_leg: Band
+    hip_height_per_leg: float
+    min_camera_height: Band
+    max_camera_height: Band
+
+
+# A protocol file without [framing] gets the half-kneeling stretch's numbers (see its TOML).
+DEFAULT_FRAMING = FramingSettings(
+    edge=0.02,
+    min_part_visibility=0.5,
+    min_leg=Band(0.25, 0.22),
+    max_leg=Band(0.6, 0.65),
+    hip_height_per_leg=1.1,
+    min_camera_height=Band(0.35, 0.3),
+    max_camera_height=Band(1.35, 1.45),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     measure: str
@@ -127,6 +152,7 @@ class Protocol:
     rules: tuple[Rule, ...]
     setup_steps: tuple[Text, ...]
     tips: tuple[Text, ...]
+    framing: FramingSettings = DEFAULT_FRAMING
 
     def prescribed(
         self,
@@ -331,6 +357,7 @@ _TOP_KEYS = frozenset(
         "rules",
         "setup_steps",
         "tips",
+        "framing",
     }
 )
 
@@ -413,6 +440,22 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         rules=rules,
         setup_steps=read_texts(data, "setup_steps"),
         tips=read_texts(data, "tips"),
+        framing=_framing(top),
+    )
+
+
+def _framing(top: TableReader) -> FramingSettings:
+    if "framing" not in top.data:
+        return DEFAULT_FRAMING
+    f = top.section("framing", frozenset(x.name for x in fields(FramingSettings)))
+    return FramingSettings(
+        edge=f.number("edge", 0, 0.2),
+        min_part_visibility=f.number("min_part_visibility", 0, 1),
+        min_leg=f.band("min_leg", 0, 1),
+        max_leg=f.band("max_leg", 0, 2),
+        hip_height_per_leg=f.number("hip_height_per_leg", 0.5, 2),
+        min_camera_height=f.band("min_camera_height", -1, 3),
+        max_camera_height=f.band("max_camera_height", -1, 3),
     )
 
 
