@@ -66,6 +66,7 @@ SUITES = (
     "tests/clinics",
     "tests/reports",
     "tests/web/test_checkin.py",
+    "tests/web/test_stops.py",
     "tests/web/test_pages.py",
 )
 MARKS = "not slow and not browser and not real_clock"
