@@ -11,6 +11,7 @@ import coach.session as session_module
 from coach import protocol
 from coach.cues import KNOWN_PARAMS, CueCatalogError, catalog, cue_text, parse
 from coach.events import Cue
+from coach.framing import FramingCue
 from coach.position import REQUIREMENTS
 from coach.protocol import LANGUAGES
 
@@ -55,7 +56,10 @@ def engine_codes() -> set[str]:
     fault_codes = {
         code for rule in P.rules for code in (rule.fault_below, rule.fault_above) if code
     }
-    return set(REQUIREMENTS) | fault_codes | said_codes() | why_not_codes() | {"good_form"}
+    framing = {cue.value for cue in FramingCue}
+    return (
+        set(REQUIREMENTS) | fault_codes | said_codes() | why_not_codes() | framing | {"good_form"}
+    )
 
 
 def test_source_scan_finds_codes():
