@@ -84,6 +84,23 @@ class FramingSettings:
     max_camera_height: Band
 
 
+@dataclass(frozen=True, slots=True)
+class OwnRange:
+    """The person's own range ([own_range]): a rule judged from their set-up, not absolutely.
+
+    ``rule`` names the hold-starting rule measured on ``rear_hip_extension``; once a side's
+    set-up baseline is known, that rule's fault is "less than ``min_shift`` past the baseline".
+    """
+
+    rule: str
+    baseline_s: float
+    min_shift: float
+    hysteresis: float
+    target_shift: float
+    min_shift_range: tuple[float, float]  # what a clinician may prescribe: (lowest, highest)
+    target_shift_range: tuple[float, float]
+
+
 # A protocol file without [framing] gets the half-kneeling stretch's numbers (see its TOML).
 DEFAULT_FRAMING = FramingSettings(
     edge=0.02,
@@ -153,6 +170,7 @@ class Protocol:
     setup_steps: tuple[Text, ...]
     tips: tuple[Text, ...]
     framing: FramingSettings = DEFAULT_FRAMING
+    own_range: OwnRange | None = None
 
     def prescribed(
         self,
@@ -160,8 +178,14 @@ class Protocol:
         hold_s: float | None = None,
         sets_per_side: int | None = None,
         first_side: Side | str | None = "unchanged",
+        target_shift: float | None = None,
+        min_shift: float | None = None,
     ) -> Protocol:
-        """This protocol with a clinician's hold time, sets and first side, within its bounds."""
+        """This protocol with a clinician's hold time, sets, first side and shifts, in bounds.
+
+        ``target_shift`` and ``min_shift`` (degrees past the person's own set-up) override the
+        protocol's [own_range] defaults; ``None`` keeps the default.
+        """
         hold = self.hold_s if hold_s is None else float(hold_s)
         sets = self.sets_per_side if sets_per_side is None else sets_per_side
         if isinstance(sets, bool) or not isinstance(sets, int):
@@ -177,7 +201,12 @@ class Protocol:
                 f"sets per side must be {self.sets_min}–{self.sets_max}, got {sets}"
             )
         side = self.first_side if first_side == "unchanged" else _side_or_none(first_side)
-        return replace(self, hold_s=hold, sets_per_side=sets, first_side=side)
+        own = self.own_range
+        if own is not None and (target_shift is not None or min_shift is not None):
+            own = _own_prescribed(own, target_shift, min_shift)
+        elif own is None and (target_shift is not None or min_shift is not None):
+            raise ProtocolError(f"{self.id} has no [own_range]: no shift can be prescribed")
+        return replace(self, hold_s=hold, sets_per_side=sets, first_side=side, own_range=own)
 
     @property
     def hold_gate_faults(self) -> frozenset[str]:
@@ -201,6 +230,28 @@ class Protocol:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+def _own_prescribed(own: OwnRange, target_shift: float | None, min_shift: float | None) -> OwnRange:
+    def checked(
+        value: float | None, default: float, bounds: tuple[float, float], what: str
+    ) -> float:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not math.isfinite(float(value)):
+            raise ProtocolError(f"{what} must be a number of degrees")
+        low, high = bounds
+        if not low <= float(value) <= high:
+            raise ProtocolError(f"{what} must be {low:g}–{high:g} degrees, got {float(value):g}")
+        return float(value)
+
+    minimum = checked(min_shift, own.min_shift, own.min_shift_range, "minimum shift")
+    target = checked(target_shift, own.target_shift, own.target_shift_range, "target shift")
+    if target < minimum:
+        raise ProtocolError(
+            f"target shift ({target:g}) must be at least the minimum shift ({minimum:g})"
+        )
+    return replace(own, min_shift=minimum, target_shift=target)
 
 
 def _side_or_none(value: Side | str | None) -> Side | None:
@@ -358,6 +409,7 @@ _TOP_KEYS = frozenset(
         "setup_steps",
         "tips",
         "framing",
+        "own_range",
     }
 )
 
@@ -409,6 +461,7 @@ def _build(data: Mapping[str, Any]) -> Protocol:
     ids = [r.id for r in rules]
     if len(set(ids)) != len(ids):
         raise ProtocolError("rule ids must be unique")
+    own_range = _own_range(top, rules)
     return Protocol(
         id=top.string("id"),
         version=top.integer("version", 1, 1000),
@@ -441,7 +494,41 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         setup_steps=read_texts(data, "setup_steps"),
         tips=read_texts(data, "tips"),
         framing=_framing(top),
+        own_range=own_range,
     )
+
+
+def _own_range(top: TableReader, rules: tuple[Rule, ...]) -> OwnRange | None:
+    if "own_range" not in top.data:
+        return None
+    o = top.section("own_range", frozenset(x.name for x in fields(OwnRange)))
+    rule_id = o.string("rule")
+    rule = next((r for r in rules if r.id == rule_id), None)
+    if rule is None or rule.measure != "rear_hip_extension" or rule.fault_below is None:
+        raise ProtocolError(
+            "own_range.rule must name a rule on rear_hip_extension with a fault below"
+        )
+    ranges: list[tuple[float, float]] = []
+    for name, top_value in (("min_shift_range", 45.0), ("target_shift_range", 60.0)):
+        band = o.band(name, 0, top_value)
+        if band.enter > band.stay:
+            raise ProtocolError(f"own_range.{name} must be [lowest, highest]")
+        ranges.append((band.enter, band.stay))
+    min_range, target_range = ranges
+    own = OwnRange(
+        rule=rule_id,
+        baseline_s=o.number("baseline_s", 0.1, 10),
+        min_shift=o.number("min_shift", *min_range),
+        hysteresis=o.number("hysteresis", 0, 10),
+        target_shift=o.number("target_shift", *target_range),
+        min_shift_range=min_range,
+        target_shift_range=target_range,
+    )
+    if own.hysteresis >= own.min_shift_range[0]:
+        raise ProtocolError("own_range.hysteresis must be below the lowest minimum shift")
+    if own.target_shift < own.min_shift:
+        raise ProtocolError("own_range.target_shift must be at least min_shift")
+    return own
 
 
 def _framing(top: TableReader) -> FramingSettings:
