@@ -237,3 +237,59 @@ def _side_on(px: np.ndarray[Any, Any], protocol: Protocol) -> bool:
     hips = abs(float(px[L.LEFT_HIP, 0] - px[L.RIGHT_HIP, 0])) / thigh
     p = protocol.position
     return not (shoulders > p.max_shoulder_width and hips > p.max_hip_width)
+
+
+# A person setting up a phone moves it through many bad framings on the way to a good one: a
+# verdict is shown (and spoken) only once it has held this long, so the indicator does not
+# flicker and a screen reader is not read every passing state.
+SETTLE_MS = 1000.0
+# A problem still there is said again after this long: setting a phone up takes older adults a
+# while, and a reminder every few seconds would nag.
+REPEAT_MS = 10_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class FramingUpdate:
+    """One frame's verdict, the settled verdict to show, and whether to say its cue now."""
+
+    now: Framing
+    shown: Framing | None  # None until a verdict has settled
+    say: bool
+
+
+class FramingMonitor:
+    """Frames in time order → settled verdicts and when to speak them. Deterministic."""
+
+    def __init__(
+        self, protocol: Protocol, *, settle_ms: float = SETTLE_MS, repeat_ms: float = REPEAT_MS
+    ) -> None:
+        self.protocol = protocol
+        self.settle_ms = settle_ms
+        self.repeat_ms = repeat_ms
+        self._candidate: Framing | None = None
+        self._since = 0.0
+        self._shown: Framing | None = None
+        self._said: FramingCue | None = None
+        self._said_at = 0.0
+
+    @property
+    def shown(self) -> Framing | None:
+        return self._shown
+
+    def update(self, frame: PoseFrame | None, timestamp_ms: float) -> FramingUpdate:
+        was_ok = self._shown is not None and self._shown.ok
+        now = check_framing(frame, self.protocol, was_ok=was_ok)
+        if self._candidate is None or now.cue is not self._candidate.cue:
+            self._since = timestamp_ms
+        self._candidate = now
+        if timestamp_ms - self._since >= self.settle_ms:
+            self._shown = now
+        shown = self._shown
+        say = shown is not None and (
+            shown.cue is not self._said
+            or (not shown.ok and timestamp_ms - self._said_at >= self.repeat_ms)
+        )
+        if shown is not None and say:
+            self._said = shown.cue
+            self._said_at = timestamp_ms
+        return FramingUpdate(now=now, shown=shown, say=say)

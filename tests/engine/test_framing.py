@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from synthetic import front_facing, half_kneeling, standing
 
-from coach.framing import CameraHeight, Framing, FramingCue, check_framing
+from coach.framing import CameraHeight, Framing, FramingCue, FramingMonitor, check_framing
 from coach.landmarks import BodyLandmark, PoseFrame
 from coach.protocol import DEFAULT_FRAMING, Band, ProtocolError, load, parse
 
@@ -247,3 +247,33 @@ def test_the_thresholds_are_ordered():
     assert s.min_leg.enter < s.max_leg.enter
     assert s.min_camera_height.enter < 1.0 < s.max_camera_height.enter
     assert np.isclose(s.hip_height_per_leg, 1.1)
+
+
+# -- settling and speaking ---------------------------------------------------------------------
+
+
+def test_the_monitor_shows_a_verdict_once_it_has_held_and_says_it_once():
+    monitor = FramingMonitor(P)
+    good = half_kneeling()
+    updates = [monitor.update(good, t) for t in range(0, 3000, 100)]
+    assert all(u.now.ok for u in updates)
+    assert [u.shown is not None for u in updates].index(True) == 10  # at 1000 ms
+    assert sum(u.say for u in updates) == 1
+    assert updates[10].say
+
+
+def test_the_monitor_ignores_a_passing_bad_frame_and_repeats_a_lasting_problem():
+    monitor = FramingMonitor(P)
+    good, small = half_kneeling(), kneeling(0.2, floor=0.75)
+    for t in range(0, 1500, 100):
+        monitor.update(good, t)
+    blip = monitor.update(small, 1500)
+    assert not blip.now.ok
+    assert blip.shown is not None
+    assert blip.shown.ok  # one bad frame does not flip what is shown
+    said = [(t, monitor.update(small, t).say) for t in range(1600, 25_000, 100)]
+    times = [t for t, say in said if say]
+    # Said once it has held a second, then again every 10 s while it lasts.
+    assert times == [2500, 12_500, 22_500]
+    assert monitor.shown is not None
+    assert monitor.shown.cue is FramingCue.TOO_SMALL

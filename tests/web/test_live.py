@@ -307,3 +307,54 @@ def test_rising_pain_stops_at_once_and_becomes_a_red_flag(patient: User) -> None
     assert checkin.raised_stops.get().level == "see_care"
     assert client.post("/en/sessions/start/")["Location"] == "/en/"
     assert client.get("/en/check-in/")["Location"] == "/en/"
+
+
+def test_set_up_states_carry_the_camera_framing_and_the_cornell_clip_is_well_framed(
+    patient: User, kneeling_frames: list[PoseFrame | None]
+) -> None:
+    session = start(patient)
+    socket = Socket(patient, session.pk)
+    socket.connect()
+    assert "framing" not in socket.receive()["state"]  # hello: no frame seen yet
+    seen = socket.stream(messages(kneeling_frames, 0.0))
+    socket.close()
+    states = [m["state"] for m in seen if m["type"] == "state"]
+    setup = [s for s in states if s["phase"] == "setup"]
+    assert setup
+    assert all("framing" in s for s in setup)
+    # Never outside set-up, and never again once the first hold has begun.
+    first_hold = next(n for n, s in enumerate(states) if s["phase"] == "hold")
+    assert all("framing" not in s for s in states[first_hold:])
+    framings = [s["framing"] for s in setup]
+    # The recorded clip is filmed as the page advises: every frame is well framed...
+    assert all(f["ok"] for f in framings), {f["cue"] for f in framings}
+    assert framings[0]["whole_body"]
+    assert framings[0]["camera"] == "ok"
+    assert 0.9 < framings[0]["camera_height"] < 1.1
+    assert 0.35 < framings[0]["leg"] < 0.45
+    # ...shown once it has held for a second, and said once.
+    assert framings[0]["shown"] is None
+    shown = [f["shown"] for f in framings if f["shown"]]
+    assert shown
+    assert all(s == {"ok": True, "cue": "framing_ok", "text": shown[0]["text"]} for s in shown)
+    assert shown[0]["text"] == "The camera is set up well. You can begin."
+    assert sum(f["say"] for f in framings) == 1
+
+
+def test_framing_says_what_to_change_in_japanese_when_nobody_is_there(patient: User) -> None:
+    program = patient.programs.first()
+    assert program is not None
+    session = do_start_session(patient, program, language="ja")
+    socket = Socket(patient, session.pk)
+    socket.connect()
+    socket.receive()
+    nobody = [{"type": "frame", "frame": None, "timestamp_ms": 100.0 * k} for k in range(1, 15)]
+    seen = socket.stream(nobody)
+    socket.close()
+    framings = [m["state"]["framing"] for m in seen if m["type"] == "state"]
+    assert framings[-1]["person"] is False
+    assert framings[-1]["shown"]["cue"] == "framing_no_person"
+    assert framings[-1]["shown"]["text"].startswith("スマートフォンから")
+    assert sum(f["say"] for f in framings) == 1
+    # While the camera is not set up, its cue replaces the session's set-up cues.
+    assert all("cue" not in m["state"] for m in seen if m["type"] == "state")

@@ -22,7 +22,8 @@ from django.utils import translation
 from coach.analyzer import FrameAnalyzer
 from coach.assessment import Assessment
 from coach.cues import cue_text
-from coach.events import Event, SetCompleted
+from coach.events import Cue, Event, Phase, SetCompleted
+from coach.framing import FramingMonitor, FramingUpdate
 from coach.landmarks import InvalidFrame, frame_from_dict
 from coach.protocol import Protocol
 from coach.session import Session
@@ -89,6 +90,10 @@ class LiveSession:
         self._writes: list[Callable[[], object]] = []
         self._after_writes: list[dict[str, Any]] = []
         self._sets_done = session.sets.filter(completed=True).count()
+        # The camera set-up check, judged on each frame while the session is in set-up.
+        self.framing = FramingMonitor(self.protocol)
+        self._framing: FramingUpdate | None = None
+        self._had_hold = self._sets_done > 0
         self.engine = self._restore(timer_only=session.mode == SessionMode.TIMER)
         try:
             self.timeline = TimelineBuilder.from_dict(session.timeline)
@@ -213,6 +218,7 @@ class LiveSession:
         raw = message.get("frame")
         if raw is None:
             t = self._time(message)
+            frame = None
             assessment = self.analyzer.assess(None, t)
         else:
             if not isinstance(raw, dict):
@@ -222,8 +228,18 @@ class LiveSession:
             except InvalidFrame as exc:
                 raise LiveError("bad_frame", str(exc)) from None
             t = self._time(raw)
-            assessment = self.analyzer.assess(dataclasses.replace(frame, timestamp_ms=t))
+            frame = dataclasses.replace(frame, timestamp_ms=t)
+            assessment = self.analyzer.assess(frame)
+        self._framing = self.framing.update(frame, t) if self._in_setup() else None
         return self._advance(self.engine.feed(assessment), assessment, echo=message)
+
+    def _in_setup(self) -> bool:
+        """Before the first hold, with the camera: when the set-up panel is shown."""
+        if self.engine.phase is Phase.HOLD:
+            self._had_hold = True
+        return (
+            self.engine.phase is Phase.SETUP and not self._had_hold and not self.engine.timer_only
+        )
 
     def _mode(self, message: dict[str, Any]) -> list[dict[str, Any]]:
         mode = message.get("mode")
@@ -239,6 +255,8 @@ class LiveSession:
         self, events: list[Event], assessment: Assessment | None, echo: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         replies: list[dict[str, Any]] = []
+        if self.engine.phase is Phase.HOLD:
+            self._had_hold = True
         self.timeline.follow(self.clock.now_ms, self.engine, assessment)
         first = self.engine.first_side
         if first is not None and self.record.first_side != first.value:
@@ -283,7 +301,25 @@ class LiveSession:
         cue = snapshot.cue
         if cue is not None:
             state["cue"] = {**cue.to_dict(), "text": cue_text(cue, self.record.language)}
+        framing = self._framing if assessment is not None and state["phase"] == "setup" else None
+        if framing is not None:
+            state["framing"] = self._framing_state(framing)
+            shown = framing.shown
+            if shown is None or not shown.ok:
+                # The camera is not set up yet: its cue, not "get into position", comes first.
+                state.pop("cue", None)
         return state
+
+    def _framing_state(self, update: FramingUpdate) -> dict[str, Any]:
+        out: dict[str, Any] = {**update.now.to_dict(), "shown": None, "say": update.say}
+        if update.shown is not None:
+            code = update.shown.cue.value
+            out["shown"] = {
+                "ok": update.shown.ok,
+                "cue": code,
+                "text": cue_text(Cue(code), self.record.language),
+            }
+        return out
 
     def _pose(self, a: Assessment | None) -> dict[str, Any] | None:
         if a is None:
