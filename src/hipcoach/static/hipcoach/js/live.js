@@ -217,6 +217,10 @@ class LivePage {
       endConfirm: $('live-end-confirm'),
       endCancel: $('live-end-cancel'),
       diagnostics: $('live-diagnostics'),
+      setup: $('live-setup'),
+      framing: $('live-framing'),
+      framingLabel: $('live-framing-label'),
+      framingText: $('live-framing-text'),
     };
     const lang = (document.documentElement.lang || 'en').toLowerCase();
     this.speaker = new Speaker(lang.startsWith('ja') ? 'ja-JP' : 'en-US');
@@ -253,6 +257,7 @@ class LivePage {
     this.noticeTimer = null;
     this.lastVideoTime = -1;
     this.errors = 0;
+    this.setupDone = false; // the first hold has begun: the set-up panel is not shown again
   }
 
   init() {
@@ -621,7 +626,30 @@ class LivePage {
     setText(ui.pause, paused ? gettext('Resume') : gettext('Pause'));
     ui.session.dataset.phase = phase;
     ui.session.dataset.mode = this.clientMode;
+    this.renderSetup(state);
     this.renderView(state, phase, now);
+  }
+
+  /** The camera set-up panel, before the first hold: draws the server's state.framing. */
+  renderSetup(state) {
+    const { ui } = this;
+    if (state.phase === 'hold') this.setupDone = true;
+    const visible =
+      this.started && this.clientMode === 'camera' && state.phase === 'setup' && !this.setupDone;
+    ui.setup.hidden = !visible;
+    const framing = state.framing;
+    if (!visible || !framing) return; // replies without a frame keep what is shown
+    const shown = framing.shown;
+    let ok = 'waiting';
+    let label = gettext('Checking the camera picture…');
+    if (shown) {
+      ok = shown.ok ? 'true' : 'false';
+      label = shown.ok ? gettext('Camera set-up: good.') : gettext('Camera set-up: not yet.');
+    }
+    ui.framing.dataset.ok = ok;
+    setText(ui.framingLabel, label);
+    setText(ui.framingText, shown?.text ?? '');
+    if (framing.say && shown?.text) this.speaker.say(shown.text);
   }
 
   renderRing(state, phase, now, previous) {
@@ -692,6 +720,7 @@ class LivePage {
     const relevant =
       this.started && this.clientMode === 'camera' && this.cameraRunning &&
       ui.nobody.hidden && // the offer to use the timer says it already
+      ui.setup.hidden && // so does the camera set-up panel
       ['setup', 'hold', 'switch_side'].includes(phase);
     const problem = relevant && state.view && state.view !== 'ok' ? state.view : null;
     if (problem !== this.view.candidate) {
