@@ -32,7 +32,9 @@ class Coach:
         self, frame: PoseFrame | None, timestamp_ms: float | None = None
     ) -> tuple[Assessment, list[Event]]:
         assessment = self.analyzer.assess(frame, timestamp_ms)
-        return assessment, self.session.feed(assessment)
+        events = self.session.feed(assessment)
+        # The session re-judges the pelvis rule from the person's own set-up (coach.own_range).
+        return self.session.judged or assessment, events
 
     @property
     def state(self) -> SessionState:

@@ -92,14 +92,27 @@ class SetRecord(FormTally):
     set_number: int
     target_s: float
     completed: bool = False
+    # The side's set-up (the person's own range, coach.own_range); None on the absolute fallback.
+    baseline_rear_hip_extension: float | None = None
+
+    @property
+    def reached_shift(self) -> float | None:
+        """How far past their own set-up the person reached in this set, in degrees."""
+        if self.baseline_rear_hip_extension is None or self.max_rear_hip_extension is None:
+            return None
+        return self.max_rear_hip_extension - self.baseline_rear_hip_extension
 
     def to_dict(self) -> dict[str, Any]:
+        base = self.baseline_rear_hip_extension
+        shift = self.reached_shift
         return {
             "side": self.side.value,
             "set": self.set_number,
             "target_s": self.target_s,
             "completed": self.completed,
             **self.tally_dict(),
+            "baseline_rear_hip_extension": None if base is None else round(base, 1),
+            "reached_shift": None if shift is None else round(shift, 1),
         }
 
 

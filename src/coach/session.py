@@ -8,6 +8,7 @@ ahead of wall time or count a faulty frame.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from coach.events import (
     SetCompleted,
     SetRecord,
 )
+from coach.own_range import OwnRangeTracker, RangeReading
 from coach.protocol import Protocol, SetOrder
 
 # A gap between frames longer than this is not credited as hold time (a stalled camera).
@@ -54,6 +56,26 @@ class SessionState:
     sets_done: int
     sets_total: int
     timer_only: bool
+    # The person's own range for the expected side (None when timer-only or not in the protocol)
+    own_range: RangeReading | None = None
+    # The furthest rear-hip extension of the set in progress, if any.
+    reached: float | None = None
+
+    def range_dict(self) -> dict[str, Any] | None:
+        """The baseline, current shift, reached extension and target, for the live screen."""
+        if self.own_range is None:
+            return None
+        reading = self.own_range
+        reached_shift = (
+            None
+            if self.reached is None or reading.baseline is None
+            else round(self.reached - reading.baseline, 1)
+        )
+        return {
+            **reading.to_dict(),
+            "reached": None if self.reached is None else round(self.reached, 1),
+            "reached_shift": reached_shift,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +98,7 @@ class SessionState:
             "sets_done": self.sets_done,
             "sets_total": self.sets_total,
             "timer_only": self.timer_only,
+            "range": self.range_dict(),
         }
 
 
@@ -148,6 +171,9 @@ class Session:
         self._last: Assessment | None = None
         self._settle: _Settle | None = None
         self._restored_done = 0
+        self._own = None if timer_only else OwnRangeTracker.for_protocol(protocol)
+        # The last camera frame as the session judged it (the pelvis rule from the own range).
+        self.judged: Assessment | None = None
 
     @classmethod
     def restored(
@@ -158,9 +184,15 @@ class Session:
         sets_done: int,
         timer_only: bool = False,
         start_ms: float = 0.0,
+        baselines: Mapping[Side, float] | None = None,
     ) -> Session:
-        """A session picked up after a dropped connection: the next set starts in set-up."""
+        """A session picked up after a dropped connection: the next set starts in set-up.
+
+        ``baselines`` are the sides' set-ups already captured (stored with the finished sets).
+        """
         session = cls(protocol, timer_only=timer_only, start_ms=start_ms)
+        if session._own is not None and baselines:
+            session._own.baselines.update(baselines)
         if first_side is not None:
             session._plan = plan_sets(protocol, first_side)
         if session._plan:
@@ -217,10 +249,15 @@ class Session:
             raise ValueError(f"time went backwards: {t:g} ms after {self._last_ms:g} ms")
         self._cue = None
         events: list[Event] = []
+        dt = min(t - self._last_ms, MAX_CREDIT_MS)
+        if self._own is not None:
+            if self._phase in _SETUP_PHASES:
+                self._own.observe_setup(assessment, dt, self.expected_side)
+            assessment = self._own.judge(assessment, self.expected_side)
+        self.judged = assessment
         if self._phase is Phase.PAUSED or self._phase is Phase.DONE:
             self._last_ms = t
             return events
-        dt = min(t - self._last_ms, MAX_CREDIT_MS)
         self._last = assessment
         self._track_faults(assessment, t)
         if self._phase is Phase.REST:
@@ -340,7 +377,25 @@ class Session:
             sets_done=self._restored_done + sum(1 for s in self.sets if s.completed),
             sets_total=self.protocol.sets_per_side * 2,
             timer_only=self.timer_only,
+            own_range=self._own.reading(self.expected_side) if self._own is not None else None,
+            reached=self._reached(),
         )
+
+    def _reached(self) -> float | None:
+        records: list[FormTally] = [] if self._settle is None else [self._settle]
+        current = self._set
+        if current is not None and (current.side, current.set_number) == (
+            self.expected_side,
+            self.set_number,
+        ):
+            records.append(current)
+        values = [r.max_rear_hip_extension for r in records if r.max_rear_hip_extension is not None]
+        return max(values) if values else None
+
+    @property
+    def baselines(self) -> dict[Side, float]:
+        """Each side's set-up rear-hip extension captured so far (the person's own range)."""
+        return dict(self._own.baselines) if self._own is not None else {}
 
     # -- phases -----------------------------------------------------------------------------
 
@@ -443,6 +498,8 @@ class Session:
         if self._set is None or (self._set.side, self._set.set_number) != (side, number):
             self._set = SetRecord(side=side, set_number=number, target_s=self.protocol.hold_s)
             self.sets.append(self._set)
+        if self._own is not None and self._set.baseline_rear_hip_extension is None:
+            self._set.baseline_rear_hip_extension = self._own.baselines.get(side)
         self._hold = HoldRecord(side=side, set_number=number, start_ms=t, end_ms=t)
         self._last_stretch_ms = t
         self._breaths_cued = -BREATH_CUE_EVERY
