@@ -159,6 +159,8 @@ class ProgramForm(_ProgramForm):
             "sessions_per_day",
             "sessions_per_week",
             "chair_stand_every_weeks",
+            "target_shift",
+            "min_shift",
             "notes",
         )
         widgets = {
@@ -174,6 +176,14 @@ class ProgramForm(_ProgramForm):
             "sessions_per_day": _("1 to 3."),
             "sessions_per_week": _("1 to 7."),
             "chair_stand_every_weeks": _("0 to 12 weeks; 0 means the test is not prescribed."),
+            "target_shift": _(
+                "3 to 40 degrees past the patient's own upright kneeling, measured by the camera "
+                "at the start of each side. Leave blank for the default, 10 (a gentle shift)."
+            ),
+            "min_shift": _(
+                "3 to 15 degrees; the hold counts from this shift on. Leave blank for the "
+                "default, 5 (just above the camera's measuring noise)."
+            ),
             "notes": _("The patient reads this on their home page, in your words."),
         }
         error_messages = {
@@ -184,6 +194,8 @@ class ProgramForm(_ProgramForm):
             "chair_stand_every_weeks": _range(
                 _("The chair-stand test interval must be between 0 and 12 weeks.")
             ),
+            "target_shift": _range(_("The target shift must be between 3 and 40 degrees.")),
+            "min_shift": _range(_("The minimum shift to count must be between 3 and 15 degrees.")),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -215,6 +215,8 @@ PROGRAM_FIELDS = (
     "sessions_per_day",
     "sessions_per_week",
     "chair_stand_every_weeks",
+    "target_shift",
+    "min_shift",
     "notes",
 )
 
@@ -234,6 +236,8 @@ def _shown(program: Program, name: str) -> str:
     if name == "chair_stand_every_weeks" and program.chair_stand_every_weeks == 0:
         return _("not prescribed")
     value = getattr(program, name)
+    if name in ("target_shift", "min_shift"):
+        return _("default") if value is None else f"{value}°"
     return str(value) if value != "" else "—"
 
 

@@ -60,6 +60,8 @@ def do_start_session(
         hold_s=int(protocol.hold_s),
         sets_per_side=protocol.sets_per_side,
         first_side=protocol.first_side.value if protocol.first_side else "",
+        target_shift=program.target_shift,
+        min_shift=program.min_shift,
         language=language,
         variant=variant,
         mode=SessionMode.TIMER if variant == "standing" else SessionMode.CAMERA,
@@ -90,6 +92,7 @@ def do_record_set(
                 form_checked=form_checked,
                 faults={k: round(v / 1000.0, 2) for k, v in record.fault_ms.items()},
                 max_rear_hip_extension=record.max_rear_hip_extension,
+                baseline_rear_hip_extension=record.baseline_rear_hip_extension,
             )
         except IntegrityError:
             result = SetResult.objects.get(

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from coach.analyzer import FrameAnalyzer
-from coach.assessment import Assessment
+from coach.assessment import Assessment, Side
 from coach.cues import cue_text
 from coach.events import Cue, Event, Phase, SetCompleted
 from coach.framing import FramingMonitor, FramingUpdate
@@ -90,6 +90,14 @@ class LiveSession:
         self._writes: list[Callable[[], object]] = []
         self._after_writes: list[dict[str, Any]] = []
         self._sets_done = session.sets.filter(completed=True).count()
+        # Each side's own set-up, as stored with its sets: a reconnect does not measure it again.
+        self._baselines = {
+            Side(side): value
+            for side, value in session.sets.filter(baseline_rear_hip_extension__isnull=False)
+            .order_by("finished_at", "id")
+            .values_list("side", "baseline_rear_hip_extension")
+            if value is not None
+        }
         # The camera set-up check, judged on each frame while the session is in set-up.
         self.framing = FramingMonitor(self.protocol)
         self._framing: FramingUpdate | None = None
@@ -101,12 +109,15 @@ class LiveSession:
             self.timeline = TimelineBuilder()  # damaged history: start a fresh one, keep going
 
     def _restore(self, *, timer_only: bool) -> Session:
+        engine: Session | None = getattr(self, "engine", None)
+        baselines = {**self._baselines, **(engine.baselines if engine is not None else {})}
         return Session.restored(
             self.protocol,
             first_side=self.record.first(),
             sets_done=self._sets_done,
             timer_only=timer_only,
             start_ms=self.clock.now_ms,
+            baselines=baselines,
         )
 
     # -- messages ---------------------------------------------------------------------------
@@ -134,6 +145,7 @@ class LiveSession:
                     "completed": s.completed,
                     "faults": s.faults,
                     "max_rear_hip_extension": s.max_rear_hip_extension,
+                    "baseline_rear_hip_extension": s.baseline_rear_hip_extension,
                 }
                 for s in self.record.sets.all()
             ],
@@ -231,7 +243,9 @@ class LiveSession:
             frame = dataclasses.replace(frame, timestamp_ms=t)
             assessment = self.analyzer.assess(frame)
         self._framing = self.framing.update(frame, t) if self._in_setup() else None
-        return self._advance(self.engine.feed(assessment), assessment, echo=message)
+        events = self.engine.feed(assessment)
+        # The session's judgement: the pelvis rule measured from the person's own set-up.
+        return self._advance(events, self.engine.judged or assessment, echo=message)
 
     def _in_setup(self) -> bool:
         """Before the first hold, with the camera: when the set-up panel is shown."""

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from coach import protocol as protocols
 from coach.assessment import Side
-from coach.protocol import Protocol
+from coach.protocol import Protocol, ProtocolError
+
+# What a clinician may prescribe for the person's own range, in whole degrees past the person's
+# own set-up: the protocol's [own_range] bounds (half_kneeling_psoas.toml).
+MIN_SHIFT_RANGE = (3, 15)
+TARGET_SHIFT_RANGE = (3, 40)
 
 
 class FirstSide(models.TextChoices):
@@ -69,6 +75,23 @@ class Program(models.Model):
         default=0,
         validators=[MaxValueValidator(12)],
     )
+    # The person's own range (coach.own_range), degrees past their own set-up; blank = the
+    # protocol's default.
+    target_shift = models.PositiveSmallIntegerField(
+        _("target shift (degrees)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(TARGET_SHIFT_RANGE[0]),
+            MaxValueValidator(TARGET_SHIFT_RANGE[1]),
+        ],
+    )
+    min_shift = models.PositiveSmallIntegerField(
+        _("minimum shift to count (degrees)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_SHIFT_RANGE[0]), MaxValueValidator(MIN_SHIFT_RANGE[1])],
+    )
     notes = models.TextField(_("notes to the patient"), blank=True)
     prescribed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,8 +107,36 @@ class Program(models.Model):
 
     def protocol(self) -> Protocol:
         return protocols.load(self.protocol_id).prescribed(
-            hold_s=self.hold_s, sets_per_side=self.sets_per_side, first_side=self.first_side
+            hold_s=self.hold_s,
+            sets_per_side=self.sets_per_side,
+            first_side=self.first_side,
+            target_shift=self.target_shift,
+            min_shift=self.min_shift,
         )
+
+    def clean(self) -> None:
+        super().clean()
+        target: float | None = self.target_shift
+        minimum: float | None = self.min_shift
+        if target is None or minimum is None:
+            own = protocols.load(self.protocol_id).own_range
+            if own is not None:
+                target = own.target_shift if target is None else target
+                minimum = own.min_shift if minimum is None else minimum
+        if target is not None and minimum is not None and target < minimum:
+            raise ValidationError(
+                {
+                    "target_shift": _(
+                        "The target shift must be at least the minimum shift to count "
+                        "(%(minimum)s degrees)."
+                    )
+                    % {"minimum": f"{minimum:g}"}
+                }
+            )
+        try:
+            self.protocol()
+        except ProtocolError as error:
+            raise ValidationError(str(error)) from None
 
 
 class SessionStatus(models.TextChoices):
@@ -110,6 +161,9 @@ class StretchSession(models.Model):
     hold_s = models.PositiveSmallIntegerField()
     sets_per_side = models.PositiveSmallIntegerField()
     first_side = models.CharField(max_length=8, choices=SideChoice.choices, blank=True)
+    # The prescribed own range (Program.target_shift/min_shift); null = the protocol's default.
+    target_shift = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_shift = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=16, choices=SessionStatus.choices, default=SessionStatus.ACTIVE
     )
@@ -133,8 +187,16 @@ class StretchSession(models.Model):
 
     def protocol(self) -> Protocol:
         return protocols.load(self.protocol_id).prescribed(
-            hold_s=self.hold_s, sets_per_side=self.sets_per_side
+            hold_s=self.hold_s,
+            sets_per_side=self.sets_per_side,
+            target_shift=self.target_shift,
+            min_shift=self.min_shift,
         )
+
+    def shift_target(self) -> float | None:
+        """Degrees past the person's own set-up to aim for in this session, if any."""
+        own = self.protocol().own_range
+        return own.target_shift if own is not None else None
 
     def first(self) -> Side | None:
         return Side(self.first_side) if self.first_side else None
@@ -156,7 +218,10 @@ class SetResult(models.Model):
     # False for timer-only sets: nothing checked the form, so their time is not "good form".
     form_checked = models.BooleanField(default=True)
     faults = models.JSONField(default=dict)
+    # The furthest rear-hip extension reached ("reached", comparable session to session), and
+    # the side's own set-up it started from (null: no baseline, the absolute line applied).
     max_rear_hip_extension = models.FloatField(null=True, blank=True)
+    baseline_rear_hip_extension = models.FloatField(null=True, blank=True)
     finished_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -166,6 +231,13 @@ class SetResult(models.Model):
                 fields=["session", "side", "set_number"], name="one_result_per_set"
             )
         ]
+
+    @property
+    def reached_shift(self) -> float | None:
+        """Degrees past the person's own set-up reached in this set."""
+        if self.baseline_rear_hip_extension is None or self.max_rear_hip_extension is None:
+            return None
+        return self.max_rear_hip_extension - self.baseline_rear_hip_extension
 
     def fault_list(self) -> list[tuple[str, float]]:
         return sorted(self.faults.items(), key=lambda item: -float(item[1]))
