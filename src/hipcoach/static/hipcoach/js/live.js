@@ -221,6 +221,7 @@ class LivePage {
       framing: $('live-framing'),
       framingLabel: $('live-framing-label'),
       framingText: $('live-framing-text'),
+      range: $('live-range'),
     };
     const lang = (document.documentElement.lang || 'en').toLowerCase();
     this.speaker = new Speaker(lang.startsWith('ja') ? 'ja-JP' : 'en-US');
@@ -628,6 +629,53 @@ class LivePage {
     ui.session.dataset.mode = this.clientMode;
     this.renderSetup(state);
     this.renderView(state, phase, now);
+    this.renderRange(state);
+  }
+
+  /** The person's own range: draws the server's state.range (set-up, shift, target). */
+  renderRange(state) {
+    const { ui } = this;
+    const range = state.range;
+    const show = Boolean(range) && this.clientMode === 'camera' && state.phase !== 'done';
+    ui.range.hidden = !show;
+    if (!show) return;
+    const degrees = (value) => String(Math.round(Number(value)));
+    const signed = (value) => {
+      const n = Math.round(Number(value));
+      return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0';
+    };
+    let text = gettext('Measuring your set-up: kneel upright and still for a moment.');
+    if (range.basis === 'own' && range.reached !== null && range.reached_shift !== null) {
+      text = interpolate(
+        gettext('Your set-up %(baseline)s°, reached %(reached)s° (%(shift)s°), target %(target)s°'),
+        {
+          baseline: degrees(range.baseline),
+          reached: degrees(range.reached),
+          shift: signed(range.reached_shift),
+          target: signed(range.target_shift),
+        },
+        true,
+      );
+    } else if (range.basis === 'own' && range.shift !== null) {
+      text = interpolate(
+        gettext('Your set-up %(baseline)s°, now %(now)s° (%(shift)s°), target %(target)s°'),
+        {
+          baseline: degrees(range.baseline),
+          now: degrees(range.extension),
+          shift: signed(range.shift),
+          target: signed(range.target_shift),
+        },
+        true,
+      );
+    } else if (range.basis === 'own') {
+      text = interpolate(
+        gettext('Your set-up %(baseline)s°, target %(target)s°'),
+        { baseline: degrees(range.baseline), target: signed(range.target_shift) },
+        true,
+      );
+    }
+    ui.range.dataset.basis = range.basis;
+    setText(ui.range, text);
   }
 
   /** The camera set-up panel, before the first hold: draws the server's state.framing. */
