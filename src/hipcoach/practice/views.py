@@ -135,8 +135,40 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "sets_done": sum(1 for s in sets if s.completed),
             "sets_total": session.sets_per_side * 2,
             "extension": _extension_by_side(sets),
+            "own_range": own_range_by_side(sets, session.shift_target()),
         },
     )
+
+
+def own_range_by_side(sets: list[SetResult], target: float | None) -> list[dict[str, object]]:
+    """Per side, the person's own set-up and the furthest they reached past it.
+
+    "Your set-up 3°, reached 11° (+8°), target +10°": the set that went furthest past its own
+    set-up speaks for the side; a side measured without a set-up (the absolute fallback) shows
+    only what it reached.
+    """
+    rows: list[dict[str, object]] = []
+    for side in ("left", "right"):
+        measured = [s for s in sets if s.side == side and s.max_rear_hip_extension is not None]
+        if not measured:
+            continue
+        with_base = [s for s in measured if s.reached_shift is not None]
+        best = (
+            max(with_base, key=lambda s: s.reached_shift or 0.0)
+            if with_base
+            else max(measured, key=lambda s: s.max_rear_hip_extension or 0.0)
+        )
+        shift = best.reached_shift
+        rows.append(
+            {
+                "side": side,
+                "baseline": best.baseline_rear_hip_extension,
+                "reached": best.max_rear_hip_extension,
+                "shift": None if shift is None else f"{round(shift):+d}",
+                "target": None if target is None else f"{target:+g}",
+            }
+        )
+    return rows
 
 
 def _extension_by_side(sets: list[SetResult]) -> dict[str, float | None]:
