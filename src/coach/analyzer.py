@@ -45,6 +45,7 @@ class FrameAnalyzer:
             min_visibility=p.min_visibility,
             margin=p.frame_margin,
             was_in_position=self._in_position,
+            min_leg=p.framing.min_leg.stay,
         )
         in_position = rec.view is View.OK and not rec.unmet
         if not in_position:

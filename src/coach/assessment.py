@@ -25,6 +25,9 @@ class View(StrEnum):
     NO_PERSON = "no_person"
     LOW_VISIBILITY = "low_visibility"
     NOT_SIDE_ON = "not_side_on"
+    # Framing problems: judged before the pose, each with its own cue (in ``unmet``).
+    CUT_OFF = "cut_off"  # hips, knees or feet outside the picture
+    TOO_SMALL = "too_small"  # the person is too small in the picture to measure
 
 
 class Posture(StrEnum):

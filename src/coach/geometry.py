@@ -86,6 +86,16 @@ def inclination(top: Point, bottom: Point) -> float:
     return math.degrees(math.atan2(dx, -dy))
 
 
+def leg_in_frame(frame: PoseFrame) -> float:
+    """Hip to ankle in frame heights, the longer thigh plus the longer shin (as coach.framing
+    measures the camera set-up): foreshortening only shortens a segment, and unlike the body's
+    height it does not change when the person kneels."""
+    p: list[list[float]] = frame.pixels().tolist()
+    thigh = max(_distance(p[leg.hip], p[leg.knee]) for leg in (LEFT_LEG, RIGHT_LEG))
+    shin = max(_distance(p[leg.knee], p[leg.ankle]) for leg in (LEFT_LEG, RIGHT_LEG))
+    return thigh + shin
+
+
 def _distance(a: Point, b: Point) -> float:
     return math.hypot(float(a[0]) - float(b[0]), float(a[1]) - float(b[1]))
 
@@ -114,6 +124,14 @@ class Measures:
     hip_width: float  # in thigh lengths
     rear_depth: float  # rear leg's z minus front leg's z (negative: rear leg nearer)
     nose_facing: int  # -1/+1 from the nose against the shoulders, 0 when unclear
+    # Measured in the body's own frame from the world landmarks (else in the image plane).
+    in_3d: bool = False
+    # The person's forward direction away from the image plane: 0 side-on, 90 facing the camera
+    # or turned away from it (3-D only).
+    view_yaw: float = 0.0
+    # The rear leg's offset toward the person's own left of the front leg, in thigh lengths:
+    # positive means the kneeling leg is their left (3-D only).
+    rear_lateral: float = 0.0
 
     def angles(self) -> dict[str, float]:
         """The angles reported to people and clinicians, rounded for display."""
@@ -163,3 +181,84 @@ def measure(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
         - (z[front.hip] + z[front.knee] + z[front.ankle]) / 3.0,
         nose_facing=nose_facing,
     )
+
+
+def measure_world(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
+    """The same measures in the body's own frame, from the world landmarks: any camera angle.
+
+    The world landmarks are metres around the hips on the camera's axes (x right, y down, z away
+    from the camera). Phones stand upright, so "up" is the camera's -y. "Forward" is the
+    horizontal direction from the rear knee to the front ankle; the person's left-right axis is
+    the hip line, pointed to their left (up x forward). Angles of the thigh, trunk and shin are
+    taken in the sagittal plane (up, forward), which is exactly what a side-on camera sees, so
+    side-on answers do not change and a camera turned toward or away from the person gives the
+    same ones.
+    """
+    assert frame.world is not None
+    w: list[list[float]] = frame.world.tolist()
+    base = measure(frame, rear, front)  # image-plane facing, widths, depth and nose: fallback
+    rk, ra, rh, rt = w[rear.knee], w[rear.ankle], w[rear.hip], w[rear.toe]
+    fk, fa, fh = w[front.knee], w[front.ankle], w[front.hip]
+    # Forward, for the angles and the stride, is the horizontal direction from the rear knee to
+    # the front ankle. The side and the view need the body's left-right axis instead, and that is
+    # the hip line (its direction, not its labels): the pose model spreads the legs apart in depth
+    # by up to twice their real gap, which tilts the legs' direction 20-40 degrees toward the
+    # camera axis in a side view, while the hip line stays square to the real forward direction.
+    sx, sz = fa[0] - rk[0], fa[2] - rk[2]
+    stride_m = math.hypot(sx, sz)
+    fx, fz = (sx / stride_m, sz / stride_m) if stride_m > 1e-9 else (float(base.facing), 0.0)
+    hx = w[BodyLandmark.LEFT_HIP][0] - w[BodyLandmark.RIGHT_HIP][0]
+    hz = w[BodyLandmark.LEFT_HIP][2] - w[BodyLandmark.RIGHT_HIP][2]
+    hip_line = math.hypot(hx, hz)
+    # The person's left along the hip line: up x forward, with up = (0, -1, 0), is (-fz, 0, fx),
+    # where forward here is square to the hip line, pointed the way the front knee and ankle lie
+    # from the rear knee (the legs' own direction can lie almost along the hip line).
+    lx, lz = (hx / hip_line, hz / hip_line) if hip_line > 1e-9 else (-fz, fx)
+    ahead_x = fk[0] + fa[0] - 2.0 * rk[0]
+    ahead_z = fk[2] + fa[2] - 2.0 * rk[2]
+    # Square to (lx, lz) is (lz, -lx); the left of that forward is (lx, lz) itself.
+    if ahead_x * lz - ahead_z * lx < 0.0:
+        lx, lz = -lx, -lz
+
+    def sagittal(top: list[float], bottom: list[float]) -> float:
+        """Inclination of bottom->top from vertical in the sagittal plane, + forward."""
+        vx, vy, vz = top[0] - bottom[0], top[1] - bottom[1], top[2] - bottom[2]
+        return math.degrees(math.atan2(vx * fx + vz * fz, -vy))
+
+    thigh = max(0.5 * (_length(rh, rk) + _length(fh, fk)), 1e-6)
+    rear_shin = max(_length(rk, ra), 1e-6)
+    floor = max(w[i][1] for i in _FEET)  # y is down: the lowest foot point
+    ls, rs = w[BodyLandmark.LEFT_SHOULDER], w[BodyLandmark.RIGHT_SHOULDER]
+    lh, rhip = w[BodyLandmark.LEFT_HIP], w[BodyLandmark.RIGHT_HIP]
+    mid_shoulder = [0.5 * (a + b) for a, b in zip(ls, rs, strict=True)]
+    mid_hip = [0.5 * (a + b) for a, b in zip(lh, rhip, strict=True)]
+    lateral = sum(
+        (w[r][0] - w[f][0]) * lx + (w[r][2] - w[f][2]) * lz
+        for r, f in ((rear.hip, front.hip), (rear.knee, front.knee), (rear.ankle, front.ankle))
+    ) / (3.0 * thigh)
+    return Measures(
+        facing=base.facing,
+        front_knee=base.front_knee,
+        rear_knee=base.rear_knee,
+        rear_hip_extension=sagittal(rh, rk),
+        trunk_lean=sagittal(mid_shoulder, mid_hip),
+        front_shin_tilt=abs(sagittal(fk, fa)),
+        rear_knee_height=(floor - rk[1]) / thigh,
+        front_knee_height=(floor - fk[1]) / thigh,
+        hip_height=(rk[1] - rh[1]) / thigh,
+        rear_ankle_rise=(rk[1] - ra[1]) / rear_shin,
+        rear_toe_rise=(rk[1] - rt[1]) / rear_shin,
+        stride=stride_m / thigh,
+        shoulder_width=base.shoulder_width,
+        hip_width=base.hip_width,
+        rear_depth=base.rear_depth,
+        nose_facing=base.nose_facing,
+        in_3d=True,
+        # Side-on, the hip line points at the camera: its share across the picture is the turn.
+        view_yaw=math.degrees(math.asin(min(1.0, abs(lx)))),
+        rear_lateral=lateral,
+    )
+
+
+def _length(a: Point, b: Point) -> float:
+    return math.sqrt(sum((float(x) - float(y)) ** 2 for x, y in zip(a, b, strict=True)))

@@ -69,6 +69,10 @@ class PositionSettings:
     max_shoulder_width: float
     max_hip_width: float
     min_depth_for_side: float
+    # 3-D (world landmarks): the person's forward direction at most this far from the image
+    # plane (degrees), and the legs this far apart sideways (thigh lengths) to name the side.
+    max_view_yaw: float = 70.0
+    min_lateral_for_side: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +455,8 @@ def _build(data: Mapping[str, Any]) -> Protocol:
         max_shoulder_width=pos.number("max_shoulder_width", 0, 2),
         max_hip_width=pos.number("max_hip_width", 0, 2),
         min_depth_for_side=pos.number("min_depth_for_side", 0, 1),
+        max_view_yaw=pos.number("max_view_yaw", 0, 90, default=70.0),
+        min_lateral_for_side=pos.number("min_lateral_for_side", 0, 3, default=0.3),
     )
     rules_raw = data.get("rules")
     if not isinstance(rules_raw, list) or not rules_raw:

@@ -82,8 +82,12 @@ def test_mirror_gives_the_other_side(near, label):
 @pytest.mark.parametrize("facing", [-1, 1])
 @pytest.mark.parametrize("near", ["rear", "front"])
 def test_tiny_depth_gap_lets_the_label_decide(label, facing, near):
+    """Image-plane path (no world landmarks): with depth unclear, the label decides. With world
+    landmarks the legs' 3-D positions decide (test_view_invariance.py)."""
     gap = 0.5 * P.position.min_depth_for_side
-    frame = syn.half_kneeling(facing=facing, near=near, kneeling_label=label, depth_gap=gap)
+    frame = syn.half_kneeling(
+        facing=facing, near=near, kneeling_label=label, depth_gap=gap, world=False
+    )
     assert_stretch(assess(frame), Side(label))
 
 
@@ -159,7 +163,7 @@ def test_visibility_at_threshold_is_enough():
     assert a.view is View.OK
 
 
-def test_lower_body_out_of_frame_is_low_visibility():
+def test_lower_body_out_of_frame_is_cut_off_with_its_cue():
     inside = syn.half_kneeling()
     lm = inside.landmarks.copy()
     lm[:, 0] += 0.45  # the person walks toward the image edge: the front foot leaves it
@@ -167,7 +171,10 @@ def test_lower_body_out_of_frame_is_low_visibility():
     xs = lm[[syn.L.LEFT_ANKLE, syn.L.RIGHT_ANKLE], 0]
     assert xs.max() > 1.0 + P.frame_margin or xs.min() < -P.frame_margin
     assert not can_see(frame, P.min_visibility, P.frame_margin)
-    assert assess(frame).view is View.LOW_VISIBILITY
+    a = assess(frame)
+    assert a.view is View.CUT_OFF
+    assert a.unmet == ("framing_off_centre",)
+    assert not a.in_position
 
 
 def test_no_person():
@@ -249,4 +256,6 @@ def test_smoothing_analyzer_agrees_on_a_still_pose():
     for k in range(10):
         a = analyzer.assess(syn.at_time(frame, k * 33.0))
     assert_stretch(a, Side.LEFT)
-    assert a.angles["rear_hip_extension"] == pytest.approx(30.0, abs=0.1)
+    # In 3-D, forward runs from the rear knee to the front ankle, which also spans the legs'
+    # hip-width gap sideways: 0.7 degrees off the pure side-on 30 here.
+    assert a.angles["rear_hip_extension"] == pytest.approx(30.0, abs=1.0)
