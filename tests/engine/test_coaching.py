@@ -68,7 +68,8 @@ def test_analyze_sequence_finds_the_one_hold(facing):
     assert abs(hold.end_ms - (STRETCH_END - DT)) <= 200
     assert hold.good_form_ms / 1000 == pytest.approx(STRETCH_S, abs=0.1)
     assert report.good_form_s == pytest.approx(STRETCH_S, abs=0.1)
-    assert hold.max_rear_hip_extension == pytest.approx(30.0, abs=0.5)
+    # In 3-D, forward spans the legs' hip-width gap too: 0.7 degrees off the side-on 30.
+    assert hold.max_rear_hip_extension == pytest.approx(30.0, abs=1.0)
 
     # No good-form time outside the stretch.
     for a, state in seen:
