@@ -188,19 +188,21 @@ def measure_world(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
 
     The world landmarks are metres around the hips on the camera's axes (x right, y down, z away
     from the camera). Phones stand upright, so "up" is the camera's -y. "Forward" is the
-    horizontal direction from the rear knee to the front ankle; the person's left-right axis is
-    the hip line, pointed to their left (up x forward). Angles of the thigh, trunk and shin are
-    taken in the sagittal plane (up, forward), which is exactly what a side-on camera sees, so
-    side-on answers do not change and a camera turned toward or away from the person gives the
-    same ones.
+    horizontal direction square to the hip line, toward the front leg; the person's left-right
+    axis is the hip line, pointed to their left. Angles of the thigh, trunk and shin are taken in
+    the sagittal plane (up, forward), which is exactly what a side-on camera sees, so side-on
+    answers do not change and a camera turned toward or away from the person gives the same ones.
+    The legs' own direction is not used for the angles: the pose model spreads them apart in
+    depth, and a forward tilted 20-70 degrees toward the camera shrinks a gentle pelvis shift
+    to nothing (a plane a few degrees off changes an angle in it by the cosine: little).
     """
     assert frame.world is not None
     w: list[list[float]] = frame.world.tolist()
     base = measure(frame, rear, front)  # image-plane facing, widths, depth and nose: fallback
     rk, ra, rh, rt = w[rear.knee], w[rear.ankle], w[rear.hip], w[rear.toe]
     fk, fa, fh = w[front.knee], w[front.ankle], w[front.hip]
-    # Forward, for the angles and the stride, is the horizontal direction from the rear knee to
-    # the front ankle. The side and the view need the body's left-right axis instead, and that is
+    # The stride is measured along the legs' own horizontal direction (rear knee to front
+    # ankle). The side, the view and the angles need the body's left-right axis instead: that is
     # the hip line (its direction, not its labels): the pose model spreads the legs apart in depth
     # by up to twice their real gap, which tilts the legs' direction 20-40 degrees toward the
     # camera axis in a side view, while the hip line stays square to the real forward direction.
@@ -220,10 +222,12 @@ def measure_world(frame: PoseFrame, rear: Leg, front: Leg) -> Measures:
     if ahead_x * lz - ahead_z * lx < 0.0:
         lx, lz = -lx, -lz
 
+    ax, az = lz, -lx  # forward: square to the hip line, toward the front leg
+
     def sagittal(top: list[float], bottom: list[float]) -> float:
         """Inclination of bottom->top from vertical in the sagittal plane, + forward."""
         vx, vy, vz = top[0] - bottom[0], top[1] - bottom[1], top[2] - bottom[2]
-        return math.degrees(math.atan2(vx * fx + vz * fz, -vy))
+        return math.degrees(math.atan2(vx * ax + vz * az, -vy))
 
     thigh = max(0.5 * (_length(rh, rk) + _length(fh, fk)), 1e-6)
     rear_shin = max(_length(rk, ra), 1e-6)

@@ -70,10 +70,14 @@ def test_other_exercises_earn_no_good_form_time(
     assert result["holds"] == []
 
 
-def test_the_couch_stretch_variant_is_held_for_the_whole_clip(
+def test_the_couch_stretch_variant_holds_from_her_shift_to_her_return(
     pose_data: Path, analyzer: Analyzer
 ) -> None:
+    """She kneels upright to about 2.5 s (the set-up; her frame 0 label has no "hips forward"),
+    shifts the pelvis forward and holds it ("hips forward" at frame 160, 5.3 s), and comes back
+    at about 9.5 s (by eye; bench/validate_metrics.py). The hold is measured from her own
+    set-up, so it starts with the shift, not with the clip."""
     result = analyzer.analyze(pose_data / "videos/musclewiki_hip_flexor.mp4")
     [hold] = result["holds"]
-    assert hold["start_s"] <= TOLERANCE_S
-    assert hold["end_s"] >= result["duration_s"] - TOLERANCE_S
+    assert abs(hold["start_s"] - 2.5) <= TOLERANCE_S
+    assert abs(hold["end_s"] - 9.5) <= TOLERANCE_S
