@@ -100,7 +100,7 @@ def test_a_stretch_video_without_a_timeline_is_not_timed_and_the_table_overrides
         "poses", _row(file="videos/musclewiki_hip_flexor.mp4", category="video", pose="held")
     )
     holds, how = vm.expected_holds(table) or ([], "")
-    assert [(h.start_s, h.end_s) for h in holds] == [(0.0, None)]
+    assert [(h.start_s, h.end_s) for h in holds] == [(2.5, 9.5)]
     assert "explicit" in how
     other = vm.label_from_row("poses", _row(file="videos/y.mp4", category="video", pose="squats"))
     assert other.kind == "negative"
