@@ -45,8 +45,8 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="chairstandresult",
             constraint=models.CheckConstraint(
-                condition=models.Q(("used_hands", False), ("count", models.F("raw_count")))
-                | models.Q(("used_hands", True), ("count", 0)),
+                condition=models.Q(("count", models.F("raw_count")), ("used_hands", False))
+                | models.Q(("count", 0), ("used_hands", True)),
                 name="chair_stand_score_follows_hands",
             ),
         ),
